@@ -1,0 +1,9 @@
+"""plsched: schedules for personalized-learning schools, with a proven bound."""
+
+from plsched._version import __version__ as __version__
+from plsched.errors import InputError as InputError
+from plsched.io import load_instance as load_instance
+from plsched.io import load_schedule as load_schedule
+from plsched.io import parse_instance as parse_instance
+from plsched.schema import Instance as Instance
+from plsched.schema import Schedule as Schedule

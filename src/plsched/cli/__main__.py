@@ -1,0 +1,5 @@
+import sys
+
+from plsched.cli import main
+
+sys.exit(main())
