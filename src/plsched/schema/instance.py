@@ -48,6 +48,11 @@ class CompetencyModel(_Frozen):
     id: Id
     subject: str = Field(min_length=1, description="Subject this model describes.")
     skills: tuple[Skill, ...] = Field(min_length=1, description="The skills (a DAG).")
+    source: str = Field(default="", description="Where the skills and edges come from.")
+    added_edges: tuple[tuple[str, str], ...] = Field(
+        default=(),
+        description="Prerequisite edges (prerequisite, skill) added by plsched to the source graph.",
+    )
 
 
 class Subject(_Frozen):
