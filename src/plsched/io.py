@@ -259,6 +259,13 @@ def _validation_sentence(
 ) -> str:
     """One sentence for the first error of ``exc``, with the count of the others."""
     errors = exc.errors()
+    # An array whose items failed also reports itself too short "after validation": not news.
+    locs = [tuple(e["loc"]) for e in errors]
+    errors = [
+        e
+        for e in errors
+        if not any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in locs)
+    ] or errors
     err = errors[0]
     loc = _clean_loc(data, err["loc"])
     kind = err["type"]

@@ -246,8 +246,8 @@ def check_capacities(instance: Instance) -> None:
             with_features = f" with features {sorted(features)}" if features else ""
             of_subject = f" of subject {subject_id!r}" if subject_id is not None else ""
             raise InputError(
-                f"modalities[{i}] ({m.id!r}): no room holds min_size {m.min_size} learners"
-                f"{with_features}, so no session{of_subject} of this modality can meet."
+                f"modalities[{i}] ({m.id!r}): no room holds its min_size of {m.min_size} learners"
+                f"{with_features}, so no {m.id!r} session{of_subject} can meet."
             )
         if m.teacher_required and not any(m.id in t.modalities for t in instance.teachers):
             raise InputError(
