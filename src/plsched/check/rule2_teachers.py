@@ -78,8 +78,7 @@ def violations(index: PlanIndex) -> list[Violation]:
             found.append(
                 violation(
                     2,
-                    f"teacher {tid!r} leads {len(sids)} sessions ({names}) in block "
-                    f"{block_id!r}.",
+                    f"teacher {tid!r} leads {len(sids)} sessions ({names}) in block {block_id!r}.",
                 )
             )
     for (tid, day), n in per_day.items():

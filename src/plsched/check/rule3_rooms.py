@@ -6,12 +6,39 @@ from __future__ import annotations
 
 from plsched.check.index import PlanIndex
 from plsched.check.report import Violation, violation
+from plsched.schema.instance import Room
 
 __all__ = ["violations"]
 
 
-def _features(names: set[str]) -> str:
-    return ", ".join(repr(f) for f in sorted(names))
+def _occupancy(room: Room, block: str, sids: list[str], learners: int) -> list[Violation]:
+    """Availability, zones and capacity of one room in one block."""
+    found: list[Violation] = []
+    if block in room.unavailable:
+        found += [
+            violation(
+                3, f"room {room.id!r} is unavailable in block {block!r} but hosts session {sid!r}."
+            )
+            for sid in sids
+        ]
+    if len(sids) > room.zones:
+        names = ", ".join(repr(sid) for sid in sids)
+        found.append(
+            violation(
+                3,
+                f"room {room.id!r} has {room.zones} zone(s) but hosts {len(sids)} sessions "
+                f"({names}) in block {block!r}.",
+            )
+        )
+    if learners > room.capacity:
+        found.append(
+            violation(
+                3,
+                f"room {room.id!r} holds {room.capacity} learners but hosts {learners} in block "
+                f"{block!r}.",
+            )
+        )
+    return found
 
 
 def violations(index: PlanIndex) -> list[Violation]:
@@ -24,33 +51,7 @@ def violations(index: PlanIndex) -> list[Violation]:
                 by_room.setdefault(s.room, []).append(s.id)
                 learners[s.room] = learners.get(s.room, 0) + index.size(s)
         for rid, sids in by_room.items():
-            room = index.rooms[rid]
-            if block in room.unavailable:
-                for sid in sids:
-                    found.append(
-                        violation(
-                            3,
-                            f"room {rid!r} is unavailable in block {block!r} but hosts session "
-                            f"{sid!r}.",
-                        )
-                    )
-            if len(sids) > room.zones:
-                names = ", ".join(repr(sid) for sid in sids)
-                found.append(
-                    violation(
-                        3,
-                        f"room {rid!r} has {room.zones} zone(s) but hosts {len(sids)} sessions "
-                        f"({names}) in block {block!r}.",
-                    )
-                )
-            if learners[rid] > room.capacity:
-                found.append(
-                    violation(
-                        3,
-                        f"room {rid!r} holds {room.capacity} learners but hosts {learners[rid]} "
-                        f"in block {block!r}.",
-                    )
-                )
+            found += _occupancy(index.rooms[rid], block, sids, learners[rid])
     for s in index.sessions:
         room = index.rooms.get(s.room)
         if room is None:
@@ -64,11 +65,10 @@ def violations(index: PlanIndex) -> list[Violation]:
             wanted |= set(subject.room_features)
         missing = wanted - set(room.features)
         if missing:
+            names = ", ".join(repr(f) for f in sorted(missing))
             found.append(
                 violation(
-                    3,
-                    f"room {room.id!r} lacks feature(s) {_features(missing)} that session "
-                    f"{s.id!r} needs.",
+                    3, f"room {room.id!r} lacks feature(s) {names} that session {s.id!r} needs."
                 )
             )
     return found

@@ -16,9 +16,7 @@ def violations(index: PlanIndex) -> list[Violation]:
     for s in index.sessions:
         for lid, n in Counter(s.learners).items():
             if n > 1:
-                found.append(
-                    violation(4, f"session {s.id!r} lists learner {lid!r} {n} times.")
-                )
+                found.append(violation(4, f"session {s.id!r} lists learner {lid!r} {n} times."))
         modality = index.modalities.get(s.modality)
         if modality is None:
             continue

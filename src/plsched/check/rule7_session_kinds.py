@@ -46,9 +46,7 @@ def violations(index: PlanIndex) -> list[Violation]:
                 violation(7, f"session {s.id!r} of modality {m.id!r} needs a skill and has none.")
             )
         elif (
-            s.subject in index.subjects
-            and s.skill in index.known_skills
-            and index.skill(s) is None
+            s.subject in index.subjects and s.skill in index.known_skills and index.skill(s) is None
         ):
             found.append(
                 violation(

@@ -26,9 +26,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("instance", metavar="INSTANCE", help="Instance file (plsched/instance@1).")
     parser.add_argument("plan", metavar="PLAN", help="Plan file (plsched/schedule@1).")
-    parser.add_argument(
-        "--json", action="store_true", help="Print the report as one JSON object."
-    )
+    parser.add_argument("--json", action="store_true", help="Print the report as one JSON object.")
     parser.set_defaults(func=run)
 
 

@@ -1,0 +1,1 @@
+"""Tests of the independent checker (plsched.check) and of `plsched check`."""
