@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,12 @@ import pytest
 import plsched
 
 TINY_PATH = Path(__file__).resolve().parents[2] / "shared" / "examples" / "tiny.json"
-_TINY_DATA: dict[str, Any] = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _tiny_document() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(TINY_PATH.read_text(encoding="utf-8"))
+    return data
 
 
 @pytest.fixture
@@ -25,7 +31,7 @@ def tiny_path() -> Path:
 @pytest.fixture
 def tiny_data() -> dict[str, Any]:
     """A fresh, mutable copy of tiny.json's JSON document."""
-    return copy.deepcopy(_TINY_DATA)
+    return copy.deepcopy(_tiny_document())
 
 
 @pytest.fixture(scope="session")
