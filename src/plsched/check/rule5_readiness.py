@@ -9,9 +9,9 @@ from plsched.check.report import Violation, violation
 __all__ = ["violations"]
 
 _WHY = {
-    Readiness.MASTERED: "has already mastered it",
-    Readiness.STRETCH: "lacks a prerequisite (a stretch)",
-    Readiness.BEYOND: "lacks prerequisites that are not yet within reach",
+    Readiness.MASTERED: "they have already mastered it",
+    Readiness.STRETCH: "it is a stretch, with a prerequisite ready but not mastered",
+    Readiness.BEYOND: "it is beyond a stretch, with a prerequisite neither mastered nor ready",
 }
 
 
@@ -39,7 +39,7 @@ def violations(index: PlanIndex) -> list[Violation]:
                     violation(
                         5,
                         f"learner {lid!r} is not ready for skill {skill.id!r} of session "
-                        f"{s.id!r}: they {_WHY[state]}.",
+                        f"{s.id!r}: {_WHY[state]}.",
                     )
                 )
     return found

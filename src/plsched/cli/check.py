@@ -39,7 +39,8 @@ def _print_text(report: CheckReport, plan_status: str) -> None:
         print(f"... and {rest} more.")
     print("KPIs:")
     for name, value in report.kpis.items():
-        print(f"  {name:<24} {value:.4g}")
+        shown_value = f"{value:.0f}" if value.is_integer() else f"{value:.4f}"
+        print(f"  {name:<24} {shown_value}")
     if report.ok:
         print(f"verdict: valid; the plan (status {plan_status}) breaks no hard rule.")
     else:
