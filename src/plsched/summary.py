@@ -231,8 +231,8 @@ def _ready_matrix(instance: Instance) -> dict[str, tuple[np.ndarray, np.ndarray]
         need = prereq.sum(axis=0)
         mastered = np.zeros((len(instance.learners), n), dtype=np.int32)
         for i, learner in enumerate(instance.learners):
-            cols = [index[k] for k in learner.mastery.get(subject.id, ()) if k in index]
-            mastered[i, cols] = 1
+            known = learner.mastery.get(subject.id, ())
+            mastered[i, [index[k] for k in known if k in index]] = 1
         ready = (mastered == 0) & (mastered @ prereq == need)
         levels = np.array([s.level for s in model.skills], dtype=float)
         out[subject.id] = (ready, levels)
@@ -253,6 +253,7 @@ def _learner_problems(
     modalities = {m.id: m for m in instance.modalities}
     total_minutes = sum(block_minutes.values())
     causes: dict[str, list[str]] = defaultdict(list)
+    fit = _GoalFit(instance)
     for i, learner in enumerate(instance.learners):
         away = sum(block_minutes.get(b, 0) for b in set(learner.unavailable))
         if sum(g.minutes_per_week for g in learner.goals) > total_minutes - away:
@@ -260,53 +261,81 @@ def _learner_problems(
         for g in learner.goals:
             m = modalities.get(g.modality)
             if m is not None and m.teacher_required:
-                for cause in _goal_causes(instance, learner, ready, i, g.subject, m):
+                for cause in fit.causes(learner, ready, i, g.subject, m):
                     causes[cause].append(learner.id)
     return [f"learners: {len(ids)} {cause} ({_few(ids)})." for cause, ids in causes.items()]
 
 
-def _goal_causes(
-    instance: Instance,
-    learner: Learner,
-    ready: dict[str, tuple[np.ndarray, np.ndarray]],
-    row: int,
-    subject: str | None,
-    m: Modality,
-) -> list[str]:
-    """Why no session could serve one teacher-led goal of a learner (empty when one could)."""
-    what = f"a {m.id} {subject or '(no subject)'} goal"
-    out = []
-    if learner.max_group_size is not None and learner.max_group_size < m.min_size:
-        out.append(f"have a max_group_size below the minimum size of {m.id}")
-    features = set(m.room_features) | set(learner.needs.room)
-    for s in instance.subjects:
-        if s.id == subject:
-            features |= set(s.room_features)
-    if not any(features <= set(r.features) and r.capacity >= m.min_size for r in instance.rooms):
-        out.append(f"have {what} that no room with the features asked for can host")
-    tags = set(learner.needs.teacher)
-    teachers = [
-        t
-        for t in instance.teachers
-        if m.id in t.modalities
-        and tags <= set(t.tags)
-        and (subject is None or any(q.subject == subject for q in t.qualifications))
-    ]
-    if m.skill_focus and subject is not None and subject in ready:
-        matrix, levels = ready[subject]
-        ready_levels = levels[matrix[row]]
-        if ready_levels.size == 0:
-            out.append(f"have {what} and no ready skill in {subject}")
-        elif not any(
-            q.subject == subject
-            and bool(np.any((ready_levels >= q.min_level) & (ready_levels <= q.max_level)))
-            for t in teachers
-            for q in t.qualifications
-        ):
-            out.append(f"have {what} that no teacher with their needed tags is qualified to lead")
-    elif not teachers:
-        out.append(f"have {what} that no teacher with their needed tags leads")
-    return out
+class _GoalFit:
+    """Whether some room and some teacher could serve a teacher-led goal (cached per kind)."""
+
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.subject_features = {s.id: frozenset(s.room_features) for s in instance.subjects}
+        self._rooms: dict[tuple[str, str | None, frozenset[str]], bool] = {}
+        self._levels: dict[tuple[str, str | None, frozenset[str]], np.ndarray] = {}
+
+    def room(self, m: Modality, subject: str | None, needs: frozenset[str]) -> bool:
+        key = (m.id, subject, needs)
+        if key not in self._rooms:
+            features = (
+                set(m.room_features) | needs | self.subject_features.get(subject or "", set())
+            )
+            self._rooms[key] = any(
+                features <= set(r.features) and r.capacity >= m.min_size
+                for r in self.instance.rooms
+            )
+        return self._rooms[key]
+
+    def ranges(self, m: Modality, subject: str | None, tags: frozenset[str]) -> np.ndarray:
+        """(k, 2) level ranges of the qualifications in ``subject`` of the teachers who lead
+        ``m`` and carry ``tags``; without a subject, one unbounded row per such teacher."""
+        key = (m.id, subject, tags)
+        if key not in self._levels:
+            leaders = [
+                t for t in self.instance.teachers if m.id in t.modalities and tags <= set(t.tags)
+            ]
+            rows = (
+                [(-np.inf, np.inf)] * len(leaders)
+                if subject is None
+                else [
+                    (q.min_level, q.max_level)
+                    for t in leaders
+                    for q in t.qualifications
+                    if q.subject == subject
+                ]
+            )
+            self._levels[key] = np.array(rows, dtype=float).reshape(-1, 2)
+        return self._levels[key]
+
+    def causes(
+        self,
+        learner: Learner,
+        ready: dict[str, tuple[np.ndarray, np.ndarray]],
+        row: int,
+        subject: str | None,
+        m: Modality,
+    ) -> list[str]:
+        """Why no session could serve one teacher-led goal of a learner (empty when one could)."""
+        what = f"a {m.id} {subject or '(no subject)'} goal"
+        out = []
+        if learner.max_group_size is not None and learner.max_group_size < m.min_size:
+            out.append(f"have a max_group_size below the minimum size of {m.id}")
+        if not self.room(m, subject, frozenset(learner.needs.room)):
+            out.append(f"have {what} that no room with the features asked for can host")
+        ranges = self.ranges(m, subject, frozenset(learner.needs.teacher))
+        if m.skill_focus and subject is not None and subject in ready:
+            matrix, levels = ready[subject]
+            ready_levels = levels[matrix[row]][:, None]
+            if ready_levels.size == 0:
+                out.append(f"have {what} and no ready skill in {subject}")
+            elif not np.any((ready_levels >= ranges[:, 0]) & (ready_levels <= ranges[:, 1])):
+                out.append(
+                    f"have {what} that no teacher with their needed tags is qualified to lead"
+                )
+        elif len(ranges) == 0:
+            out.append(f"have {what} that no teacher with their needed tags leads")
+        return out
 
 
 def summarize(instance: Instance) -> InstanceSummary:

@@ -1,0 +1,43 @@
+"""The weekly time grid of a generated school."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plsched.generate.presets import Preset
+
+__all__ = ["DAYS", "make_blocks"]
+
+DAYS = ("mon", "tue", "wed", "thu", "fri")
+_BLOCKS_PER_DAY = 6
+_FIRST_START = 8 * 60 + 30
+_PASSING = 10
+_LUNCH = 40
+
+
+def make_blocks(preset: Preset) -> list[dict[str, Any]]:
+    """Five days of six blocks (60 minutes, lunch after the third); ids like ``mon-1``."""
+    blocks = []
+    for day in DAYS:
+        count = 4 if preset.early_release and day == "wed" else _BLOCKS_PER_DAY
+        start = _FIRST_START
+        for k in range(1, count + 1):
+            minutes = 45 if preset.short_last_block and k == count else 60
+            blocks.append(
+                {
+                    "id": f"{day}-{k}",
+                    "day": day,
+                    "start": f"{start // 60:02d}:{start % 60:02d}",
+                    "minutes": minutes,
+                }
+            )
+            start += minutes + (_LUNCH if k == 3 else _PASSING)
+    return blocks
+
+
+def day_blocks(blocks: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Block ids per day, in order."""
+    out: dict[str, list[str]] = {}
+    for b in blocks:
+        out.setdefault(b["day"], []).append(b["id"])
+    return out
