@@ -1,0 +1,33 @@
+"""Rule 6: two learners that avoid each other never share a session.
+
+In a candidate, at most one of the pair. In a pool they may share it only when it splits into
+two or more sessions (the split keeps them apart); a learner avoiding a fixed member of a pool
+is never offered that pool.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from plsched.solvers.cpsat.model import WindowModel
+
+
+def add(wm: WindowModel) -> None:
+    model, avoid = wm.model, wm.prep.avoid
+    if not avoid:
+        return
+    for c in wm.cands:
+        for a, xa in c.x.items():
+            for b in avoid.get(a, ()):
+                if b > a and b in c.x:
+                    model.add(xa + c.x[b] <= 1)
+    for p in wm.pools:
+        for a, xa in p.x.items():
+            for b in avoid.get(a, ()):
+                if b > a and b in p.x:
+                    if p.several is None:
+                        assert p.count is not None
+                        p.several = model.new_bool_var("several")
+                        model.add(p.count >= 2).only_enforce_if(p.several)
+                    model.add(xa + p.x[b] <= 1 + p.several)
