@@ -17,7 +17,7 @@ import pytest
 
 from plsched import Instance, load_instance, parse_instance
 from plsched.schema.schedule import Schedule, Session
-from plsched.scoring import TERMS, goal_shortfalls, scaled_weights, score
+from plsched.scoring import TERMS, Scorer, goal_shortfalls, scaled_weights, score
 
 TINY = Path(__file__).resolve().parents[3] / "shared" / "examples" / "tiny.json"
 
@@ -201,6 +201,7 @@ def test_random_plans_agree_with_the_reference(
         assert result.raw == expected
         seen.update(t for t in TERMS if expected[t] > 0)
         assert result.scaled == sum(weights[t] * expected[t] for t in TERMS)
+        assert Scorer(tiny, previous).score(plan) == result
         short = goal_shortfalls(tiny, plan)
         assert sum(m for *_, m in short) == expected["goal_shortfall"]
     if variant == "tiny_small_community":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hand_school import plan, session
 
 from plsched import Instance
-from plsched.scoring import score
+from plsched.scoring import Scorer, score
 
 
 def test_stability_counts_changed_keys(four_learners_two_teachers: Instance) -> None:
@@ -58,3 +58,20 @@ def test_stability_of_a_learner_in_two_sessions(four_learners_two_teachers: Inst
     )
     # mon-1: keys {sg-a-t1, independent} ≠ {sg-a-t1} → 1. mon-2: {sg-a-t1} = {sg-a-t1} → 0.
     assert score(four_learners_two_teachers, now, previous).raw["stability"] == 1
+
+
+def test_one_scorer_scores_many_plans_against_one_previous(
+    four_learners_two_teachers: Instance,
+) -> None:
+    previous = plan(session("p1", "mon-1", "small_group", ["l1", "l2"], "math", "a", "t1"))
+    plans = [
+        plan(session("n1", "mon-1", "small_group", ["l1", "l2"], "math", "b", "t2")),
+        plan(session("n1", "mon-1", "small_group", ["l1", "l2"], "math", "a", "t1")),
+        plan(session("n1", "mon-1", "community", ["l1"], teacher="t2")),
+    ]
+    scorer = Scorer(four_learners_two_teachers, previous)
+    # New keys in one plan do not leak into the next: 2 changed, then 0, then 1 (l1 only).
+    assert [scorer.score(p).raw["stability"] for p in plans] == [2, 0, 1]
+    assert [scorer.score(p) for p in plans] == [
+        score(four_learners_two_teachers, p, previous) for p in plans
+    ]

@@ -1,7 +1,10 @@
 """The NumPy scoring layer: every term of docs/objective.md recomputed from a plan alone.
 
 ``score(instance, plan, previous)`` returns raw terms, integer-scaled terms and the total; the
-CP-SAT solver computes the same integers. Readings of the spec chosen here, where it is silent:
+CP-SAT solver computes the same integers. ``Scorer(instance, previous)`` compiles an instance
+(and a previous plan) once to score many plans.
+
+Readings of the spec chosen here, where it is silent:
 
 - Weights: ``round(weight × SCALE)`` is taken on the weight's shortest decimal form (``0.2``
   gives 20 with no warning), rounded half to even.
@@ -18,6 +21,7 @@ CP-SAT solver computes the same integers. Readings of the spec chosen here, wher
 
 from plsched.scoring.fair import fair_loads as fair_loads
 from plsched.scoring.score import Score as Score
+from plsched.scoring.score import Scorer as Scorer
 from plsched.scoring.score import goal_shortfalls as goal_shortfalls
 from plsched.scoring.score import score as score
 from plsched.scoring.weights import SCALE as SCALE
@@ -28,6 +32,7 @@ __all__ = [
     "SCALE",
     "TERMS",
     "Score",
+    "Scorer",
     "fair_loads",
     "goal_shortfalls",
     "scaled_weights",

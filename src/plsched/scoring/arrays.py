@@ -12,17 +12,27 @@ as it is (never mastered, never ready). A skill of no model at all is an unknown
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from plsched.errors import InputError
 from plsched.schema.instance import Instance
-from plsched.schema.schedule import Schedule
+from plsched.schema.schedule import Schedule, Session
+from plsched.scoring._npsets import unique
 
-__all__ = ["FOREIGN_SKILL", "NONE", "InstanceArrays", "PlanArrays", "plan_arrays"]
+__all__ = [
+    "FOREIGN_SKILL",
+    "NONE",
+    "InstanceArrays",
+    "PlanArrays",
+    "memberships",
+    "plan_arrays",
+]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -32,6 +42,9 @@ NONE = -1
 
 FOREIGN_SKILL = -2
 """Index of a skill that exists, but not in the model of the session's subject."""
+
+MISSING = -9
+"""Index of an id the instance does not know (never left in a finished array)."""
 
 
 def _index(ids: Iterable[str]) -> dict[str, int]:
@@ -48,8 +61,8 @@ class InstanceArrays:
     subjects: dict[str, int]
     teachers: dict[str, int]
     rooms: dict[str, int]
-    skills: dict[tuple[int, str], int]
-    """(subject index, skill id) -> skill index."""
+    skill_of: tuple[dict[str, int], ...]
+    """Per subject index: skill id -> skill index (skills are numbered across subjects)."""
     known_skills: frozenset[str]
     learner_age: IntArray
     block_minutes: IntArray
@@ -78,58 +91,51 @@ class InstanceArrays:
     @classmethod
     def build(cls, instance: Instance) -> InstanceArrays:
         learners = _index(lr.id for lr in instance.learners)
-        blocks = _index(b.id for b in instance.blocks)
         modalities = _index(m.id for m in instance.modalities)
         subjects = _index(s.id for s in instance.subjects)
         days = _index(dict.fromkeys(b.day for b in instance.blocks))
         models = {m.id: m for m in instance.competency_models}
 
-        skills: dict[tuple[int, str], int] = {}
-        prereqs: list[list[str]] = []
-        for si, subject in enumerate(instance.subjects):
-            for skill in models[subject.model].skills:
-                skills[(si, skill.id)] = len(prereqs)
-                prereqs.append(list(skill.prerequisites))
-        pre_lists = [
-            [skills[(si, p)] for p in pres] for (si, _), pres in zip(skills, prereqs, strict=True)
-        ]
+        skill_of: list[dict[str, int]] = []
+        pre_lists: list[list[int]] = []
+        for subject in instance.subjects:
+            skills = models[subject.model].skills
+            local = {k.id: len(pre_lists) + j for j, k in enumerate(skills)}
+            pre_lists += [[local[p] for p in k.prerequisites] for k in skills]
+            skill_of.append(local)
         prereq_ptr = np.zeros(len(pre_lists) + 1, dtype=np.int64)
         prereq_ptr[1:] = np.cumsum([len(p) for p in pre_lists], dtype=np.int64)
-        prereq_idx = np.fromiter(
-            (k for p in pre_lists for k in p), dtype=np.int64, count=int(prereq_ptr[-1])
-        )
+        prereq_idx = np.fromiter(chain.from_iterable(pre_lists), np.int64, int(prereq_ptr[-1]))
 
-        n_l, n_k, n_s = len(learners), len(skills), len(subjects)
-        mastered = np.zeros((n_l, n_k), dtype=bool)
-        focus = np.zeros((n_l, n_k), dtype=bool)
+        n_l, n_k, n_s = len(learners), len(pre_lists), len(subjects)
+        mastered_at = _SkillCells(skill_of, subjects)
+        focus_at = _SkillCells(skill_of, subjects)
         has_focus = np.zeros((n_l, n_s), dtype=bool)
         g_learner: list[int] = []
-        g_modality: list[int] = []
+        g_modality: list[str] = []
         g_subject: list[int] = []
         g_minutes: list[int] = []
         for li, learner in enumerate(instance.learners):
             for subject_id, ids in learner.mastery.items():
-                si = subjects[subject_id]
-                mastered[li, [skills[(si, k)] for k in ids]] = True
+                mastered_at.add(li, subject_id, ids)
             for goal in learner.goals:
-                si = NONE if goal.subject is None else subjects[goal.subject]
                 g_learner.append(li)
-                g_modality.append(modalities[goal.modality])
-                g_subject.append(si)
+                g_modality.append(goal.modality)
+                g_subject.append(NONE if goal.subject is None else subjects[goal.subject])
                 g_minutes.append(goal.minutes_per_week)
-                if goal.focus and si != NONE:
-                    focus[li, [skills[(si, k)] for k in goal.focus]] = True
-                    has_focus[li, si] = True
+                if goal.focus and goal.subject is not None:
+                    focus_at.add(li, goal.subject, goal.focus)
+                    has_focus[li, subjects[goal.subject]] = True
 
         mods = instance.modalities
         return cls(
             learners=learners,
-            blocks=blocks,
+            blocks=_index(b.id for b in instance.blocks),
             modalities=modalities,
             subjects=subjects,
             teachers=_index(t.id for t in instance.teachers),
             rooms=_index(r.id for r in instance.rooms),
-            skills=skills,
+            skill_of=tuple(skill_of),
             known_skills=frozenset(k.id for m in instance.competency_models for k in m.skills),
             learner_age=np.array([lr.age for lr in instance.learners], dtype=np.int64),
             block_minutes=np.array([b.minutes for b in instance.blocks], dtype=np.int64),
@@ -142,15 +148,39 @@ class InstanceArrays:
             mod_target=np.array([m.target_size for m in mods], dtype=np.int64),
             prereq_ptr=prereq_ptr,
             prereq_idx=prereq_idx,
-            mastered=mastered,
-            focus=focus,
+            mastered=mastered_at.matrix(n_l, n_k),
+            focus=focus_at.matrix(n_l, n_k),
             has_focus=has_focus,
             goal_learner=np.array(g_learner, dtype=np.int64),
-            goal_modality=np.array(g_modality, dtype=np.int64),
+            goal_modality=np.array([modalities[m] for m in g_modality], dtype=np.int64),
             goal_subject=np.array(g_subject, dtype=np.int64),
             goal_minutes=np.array(g_minutes, dtype=np.int64),
             daily_subject_cap=instance.policy.daily_subject_cap,
         )
+
+
+class _SkillCells:
+    """Collects (learner, skill) cells of a learners × skills matrix, then builds it at once."""
+
+    def __init__(self, skill_of: Sequence[Mapping[str, int]], subjects: Mapping[str, int]):
+        self._skill_of = skill_of
+        self._subjects = subjects
+        self._learners: list[int] = []
+        self._counts: list[int] = []
+        self._cols: list[Iterable[int]] = []
+
+    def add(self, learner: int, subject: str, skills: Sequence[str]) -> None:
+        self._learners.append(learner)
+        self._counts.append(len(skills))
+        self._cols.append(map(self._skill_of[self._subjects[subject]].__getitem__, skills))
+
+    def matrix(self, n_learners: int, n_skills: int) -> BoolArray:
+        counts = np.array(self._counts, dtype=np.int64)
+        rows = np.repeat(np.array(self._learners, dtype=np.int64), counts)
+        cols = np.fromiter(chain.from_iterable(self._cols), np.int64, rows.size)
+        out = np.zeros((n_learners, n_skills), dtype=bool)
+        out[rows, cols] = True
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,60 +201,78 @@ class PlanArrays:
         return int(self.s_block.size)
 
 
-def _lookup(table: dict[str, int], value: str, kind: str, session_id: str) -> int:
-    try:
-        return table[value]
-    except KeyError:
-        raise InputError(f"plan session {session_id!r}: unknown {kind} {value!r}.") from None
+def _ids(table: Mapping[Any, int], values: Sequence[str | None]) -> IntArray:
+    """Indices of values, MISSING for an id the table does not hold."""
+    return np.fromiter(map(table.get, values, repeat(MISSING)), np.int64, len(values))
+
+
+def _check(found: IntArray, sessions: Sequence[Session], kind: str, field: str) -> None:
+    bad = np.flatnonzero(found == MISSING)
+    if bad.size:
+        s = sessions[int(bad[0])]
+        raise InputError(f"plan session {s.id!r}: unknown {kind} {getattr(s, field)!r}.")
+
+
+def memberships(
+    inst: InstanceArrays, sessions: Sequence[Session], *, strict: bool
+) -> tuple[IntArray, IntArray]:
+    """(session, learner) index rows, each distinct learner of a session once.
+
+    Unknown learners raise :class:`InputError` when ``strict``, else their rows are dropped.
+    """
+    counts = np.fromiter((len(s.learners) for s in sessions), np.int64, len(sessions))
+    flat = list(chain.from_iterable(s.learners for s in sessions))
+    m_learner = _ids(inst.learners, flat)
+    m_session = np.repeat(np.arange(len(sessions), dtype=np.int64), counts)
+    missing = m_learner == MISSING
+    if missing.any():
+        if strict:
+            i = int(np.flatnonzero(missing)[0])
+            raise InputError(
+                f"plan session {sessions[int(m_session[i])].id!r}: unknown learner {flat[i]!r}."
+            )
+        m_learner, m_session = m_learner[~missing], m_session[~missing]
+    n_l = max(len(inst.learners), 1)
+    codes = unique(m_session * n_l + m_learner)
+    return codes // n_l, codes % n_l
 
 
 def plan_arrays(inst: InstanceArrays, plan: Schedule) -> PlanArrays:
     """Index a plan; an id the instance does not know raises :class:`InputError`."""
-    n = len(plan.sessions)
-    s_block = np.empty(n, dtype=np.int64)
-    s_modality = np.empty(n, dtype=np.int64)
-    s_subject = np.empty(n, dtype=np.int64)
-    s_skill = np.empty(n, dtype=np.int64)
-    s_teacher = np.empty(n, dtype=np.int64)
-    s_size = np.empty(n, dtype=np.int64)
-    members: list[str] = []
-    for i, s in enumerate(plan.sessions):
-        s_block[i] = _lookup(inst.blocks, s.block, "block", s.id)
-        s_modality[i] = _lookup(inst.modalities, s.modality, "modality", s.id)
-        _lookup(inst.rooms, s.room, "room", s.id)
-        si = NONE if s.subject is None else _lookup(inst.subjects, s.subject, "subject", s.id)
-        s_subject[i] = si
-        s_teacher[i] = (
-            NONE if s.teacher is None else _lookup(inst.teachers, s.teacher, "teacher", s.id)
-        )
-        if s.skill is None:
-            s_skill[i] = NONE
-        else:
-            k = inst.skills.get((si, s.skill))
-            if k is None:
-                if s.skill not in inst.known_skills:
-                    raise InputError(f"plan session {s.id!r}: unknown skill {s.skill!r}.")
-                k = FOREIGN_SKILL
-            s_skill[i] = k
-        distinct = dict.fromkeys(s.learners)
-        s_size[i] = len(distinct)
-        members += distinct
-    try:
-        m_learner = np.fromiter(
-            (inst.learners[lid] for lid in members), dtype=np.int64, count=len(members)
-        )
-    except KeyError:
-        bad = next(lid for lid in members if lid not in inst.learners)
-        where = next(s.id for s in plan.sessions if bad in s.learners)
-        raise InputError(f"plan session {where!r}: unknown learner {bad!r}.") from None
-    m_session = np.repeat(np.arange(n, dtype=np.int64), s_size)
+    sessions = plan.sessions
+    s_block = _ids(inst.blocks, [s.block for s in sessions])
+    _check(s_block, sessions, "block", "block")
+    s_modality = _ids(inst.modalities, [s.modality for s in sessions])
+    _check(s_modality, sessions, "modality", "modality")
+    _check(_ids(inst.rooms, [s.room for s in sessions]), sessions, "room", "room")
+    s_subject = _ids({**inst.subjects, None: NONE}, [s.subject for s in sessions])
+    _check(s_subject, sessions, "subject", "subject")
+    s_teacher = _ids({**inst.teachers, None: NONE}, [s.teacher for s in sessions])
+    _check(s_teacher, sessions, "teacher", "teacher")
+    s_skill = np.fromiter(
+        (_skill(inst, int(si), s) for si, s in zip(s_subject, sessions, strict=True)),
+        np.int64,
+        len(sessions),
+    )
+    m_session, m_learner = memberships(inst, sessions, strict=True)
     return PlanArrays(
         s_block=s_block,
         s_modality=s_modality,
         s_subject=s_subject,
         s_skill=s_skill,
         s_teacher=s_teacher,
-        s_size=s_size,
+        s_size=np.bincount(m_session, minlength=len(sessions)).astype(np.int64),
         m_session=m_session,
         m_learner=m_learner,
     )
+
+
+def _skill(inst: InstanceArrays, subject: int, s: Session) -> int:
+    if s.skill is None:
+        return NONE
+    k = inst.skill_of[subject].get(s.skill) if subject != NONE else None
+    if k is not None:
+        return k
+    if s.skill not in inst.known_skills:
+        raise InputError(f"plan session {s.id!r}: unknown skill {s.skill!r}.")
+    return FOREIGN_SKILL

@@ -25,14 +25,19 @@ def teacher_capacity(instance: Instance, teacher: Teacher) -> int:
 def teacher_demand(instance: Instance) -> Fraction:
     """D: teacher-led goal minutes in sessions of target size and mean block length."""
     mean_minutes = Fraction(sum(b.minutes for b in instance.blocks), len(instance.blocks))
-    modalities = {m.id: m for m in instance.modalities}
-    demand = Fraction(0)
+    minutes_per_modality = dict.fromkeys((m.id for m in instance.modalities), 0)
     for learner in instance.learners:
         for goal in learner.goals:
-            modality = modalities[goal.modality]
-            if modality.teacher_required:
-                demand += Fraction(goal.minutes_per_week) / (modality.target_size * mean_minutes)
-    return demand
+            minutes_per_modality[goal.modality] += goal.minutes_per_week
+    # Σ over goals of minutes / (target × mean) = Σ over modalities of Σ minutes / (target × mean).
+    return sum(
+        (
+            Fraction(minutes_per_modality[m.id]) / (m.target_size * mean_minutes)
+            for m in instance.modalities
+            if m.teacher_required
+        ),
+        Fraction(0),
+    )
 
 
 def fair_loads(instance: Instance) -> dict[str, int]:

@@ -12,62 +12,81 @@ skill that disappeared simply makes a different key. Only the current plan's ids
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 
 from plsched.schema.schedule import Schedule, Session
-from plsched.scoring.arrays import InstanceArrays, IntArray
+from plsched.scoring._npsets import unique, unique_counts
+from plsched.scoring.arrays import MISSING, InstanceArrays, IntArray, PlanArrays, memberships
 
-__all__ = ["stability"]
+__all__ = ["PreviousPlan", "stability"]
 
 logger = logging.getLogger(__name__)
 
 Key = tuple[str, str | None, str | None, str | None]
 
 
-def _key(s: Session) -> Key:
-    return (s.modality, s.subject, s.skill, s.teacher)
+def _key_ids(sessions: tuple[Session, ...], keys: dict[Key, int]) -> IntArray:
+    """The key id of each session, adding new keys to ``keys``."""
+    return np.fromiter(
+        (keys.setdefault((s.modality, s.subject, s.skill, s.teacher), len(keys)) for s in sessions),
+        np.int64,
+        len(sessions),
+    )
 
 
-def _triples(inst: InstanceArrays, plan: Schedule, keys: dict[Key, int], what: str) -> IntArray:
-    """Distinct codes of (learner-block, key) for the plan's memberships."""
-    n_blocks = len(inst.blocks)
-    learner_block: list[int] = []
-    key_ids: list[int] = []
-    skipped = 0
-    for s in plan.sessions:
-        b = inst.blocks.get(s.block)
-        key = keys[_key(s)]
-        for lid in dict.fromkeys(s.learners):
-            li = inst.learners.get(lid)
-            if b is None or li is None:
-                skipped += 1
-                continue
-            learner_block.append(li * n_blocks + b)
-            key_ids.append(key)
-    if skipped:
-        logger.info(
-            "%s: %d memberships name a learner or block not in the instance.", what, skipped
+@dataclass(frozen=True, eq=False)
+class PreviousPlan:
+    """A previous plan's memberships as (learner-block, key) rows, ready to compare against."""
+
+    keys: dict[Key, int]
+    learner_block: IntArray
+    """learner index × number of blocks + block index, per row."""
+    key: IntArray
+
+    @classmethod
+    def build(cls, inst: InstanceArrays, previous: Schedule) -> PreviousPlan:
+        sessions = previous.sessions
+        keys: dict[Key, int] = {}
+        key = _key_ids(sessions, keys)
+        block = np.fromiter(
+            (inst.blocks.get(s.block, MISSING) for s in sessions), np.int64, len(sessions)
         )
-    lb = np.array(learner_block, dtype=np.int64)
-    return np.unique(lb * (len(keys) + 1) + np.array(key_ids, dtype=np.int64))
+        m_session, m_learner = memberships(inst, sessions, strict=False)
+        kept = block[m_session] != MISSING
+        dropped = sum(len(s.learners) for s in sessions) - int(kept.sum())
+        if dropped:
+            logger.info("Previous plan: %d memberships name a learner or block not here.", dropped)
+        m_session = m_session[kept]
+        return cls(
+            keys=keys,
+            learner_block=m_learner[kept] * len(inst.blocks) + block[m_session],
+            key=key[m_session],
+        )
 
 
-def stability(inst: InstanceArrays, plan: Schedule, previous: Schedule | None) -> int:
+def stability(
+    inst: InstanceArrays, now: PlanArrays, plan: Schedule, previous: PreviousPlan | None
+) -> int:
     """Learner-blocks present in both plans whose session key changed (0 without a previous)."""
     if previous is None:
         return 0
-    keys: dict[Key, int] = {}
-    for s in (*plan.sessions, *previous.sessions):
-        keys.setdefault(_key(s), len(keys))
-    stride = len(keys) + 1
-    now = _triples(inst, plan, keys, "plan")
-    before = _triples(inst, previous, keys, "previous plan")
-    now_lb, now_n = np.unique(now // stride, return_counts=True)
-    before_lb, before_n = np.unique(before // stride, return_counts=True)
-    both, i_now, i_before = np.intersect1d(now_lb, before_lb, return_indices=True)
-    common_lb, common_n = np.unique(np.intersect1d(now, before) // stride, return_counts=True)
+    keys = dict(previous.keys)
+    key_now = _key_ids(plan.sessions, keys)
+    stride = len(keys)
+    lb_now = now.m_learner * len(inst.blocks) + now.s_block[now.m_session]
+    triples_now = unique(lb_now * stride + key_now[now.m_session])
+    triples_before = unique(previous.learner_block * stride + previous.key)
+
+    pairs_now, n_now = unique_counts(triples_now // stride)
+    pairs_before, n_before = unique_counts(triples_before // stride)
+    both, i_now, i_before = np.intersect1d(
+        pairs_now, pairs_before, assume_unique=True, return_indices=True
+    )
+    common = np.intersect1d(triples_now, triples_before, assume_unique=True)
+    common_pairs, n_common = unique_counts(common // stride)
     shared = np.zeros(both.size, dtype=np.int64)
-    shared[np.searchsorted(both, common_lb)] = common_n
-    same = (now_n[i_now] == shared) & (before_n[i_before] == shared)
+    shared[np.searchsorted(both, common_pairs)] = n_common
+    same = (n_now[i_now] == shared) & (n_before[i_before] == shared)
     return int(both.size - same.sum())

@@ -1,14 +1,16 @@
 """One function per term of the objective (docs/objective.md), each a raw non-negative integer.
 
 Every function takes the instance's arrays and a plan's arrays and is vectorised: per-session
-and per-membership gathers, then ``np.bincount`` / ``np.add.at`` / ``np.unique`` sums. The
-``stability`` term, which also needs a previous plan, lives in :mod:`plsched.scoring.stability`.
+and per-membership gathers, then ``np.bincount`` / ``np.add.at`` sums and sort-based distinct
+counts. The ``stability`` term, which also needs a previous plan, lives in
+:mod:`plsched.scoring.stability`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from plsched.scoring._npsets import unique, unique_counts
 from plsched.scoring.arrays import NONE, BoolArray, InstanceArrays, IntArray, PlanArrays
 
 __all__ = [
@@ -92,7 +94,7 @@ def continuity(inst: InstanceArrays, plan: PlanArrays) -> int:
     rows = (teacher != NONE) & (subject != NONE)
     pair = plan.m_learner[rows] * len(inst.subjects) + subject[rows]
     triple = pair * len(inst.teachers) + teacher[rows]
-    return int(np.unique(triple).size - np.unique(pair).size)
+    return int(unique(triple).size - unique(pair).size)
 
 
 def variety(inst: InstanceArrays, plan: PlanArrays) -> int:
@@ -101,7 +103,7 @@ def variety(inst: InstanceArrays, plan: PlanArrays) -> int:
     rows = subject != NONE
     day = inst.block_day[plan.s_block[plan.m_session[rows]]]
     code = (plan.m_learner[rows] * inst.n_days + day) * len(inst.subjects) + subject[rows]
-    _, counts = np.unique(code, return_counts=True)
+    _, counts = unique_counts(code)
     return _excess(counts, inst.daily_subject_cap)
 
 
@@ -113,7 +115,7 @@ def age_mix(inst: InstanceArrays, plan: PlanArrays) -> int:
     rows = inst.mod_diverse[plan.s_modality[plan.m_session]]
     session = plan.m_session[rows]
     code = session * _AGES + inst.learner_age[plan.m_learner[rows]]
-    codes, counts = np.unique(code, return_counts=True)
+    codes, counts = unique_counts(code)
     half = (inst.mod_target[plan.s_modality[codes // _AGES]] + 1) // 2
     return _excess(counts, half)
 
