@@ -2,12 +2,13 @@
 
 Every id becomes an index. A plan becomes per-session arrays (block, modality, subject, skill,
 teacher, size) and per-membership arrays (one row per learner of a session), so each term of
-the objective is a handful of gathers and ``np.bincount`` / ``np.unique`` sums.
+the objective is a handful of gathers, ``np.bincount`` sums and sort-based distinct counts.
 
 Skills are indexed per (subject, skill) pair, since two subjects may share a model. A session
 skill that is a skill of some model but not of the session's subject's model (or a skill on a
 session without a subject) breaks hard rule 7; it is kept as :data:`FOREIGN_SKILL` and scored
-as it is (never mastered, never ready). A skill of no model at all is an unknown id.
+as it is: never mastered nor ready, hence a stretch in a same_skill session. A skill of no
+model at all is an unknown id.
 """
 
 from __future__ import annotations
