@@ -167,6 +167,7 @@ class WindowModel:
         seed: int = 0,
         workers: int = 2,
         deterministic: bool = False,
+        proving: bool = False,
         on_solution: Callable[[float, float], None] | None = None,
     ) -> WindowResult:
         if self.impossible:
@@ -193,6 +194,10 @@ class WindowModel:
             params.max_time_in_seconds = time_limit
         if self.hint_values is not None:
             params.keep_all_feasible_solutions_in_presolve = True
+        if proving and workers == 2 and not deterministic:
+            # measured on tiny.json: this pair proves optimality where the default pair
+            # of workers stalls 7 % from the bound after 60 s
+            params.subsolvers.extend(["max_lp", "objective_lb_search"])
         callback = _Progress(on_solution) if on_solution else None
         code = solver.solve(self.model, callback)
         status = {

@@ -1,0 +1,284 @@
+"""``plsched.solve``: construction, then CP-SAT on the whole problem (small schools) or
+large-neighbourhood search (whole schools), a lower bound, and a checked, scored plan.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from plsched._version import __version__
+from plsched.compiled import CompiledProblem, compile_problem
+from plsched.schema.instance import Instance
+from plsched.schema.schedule import Schedule, Status, Unmet
+from plsched.scoring import goal_shortfalls, scaled_weights, score
+from plsched.scoring import SCALE as SCALE
+from plsched.solvers.bound import lower_bound
+from plsched.solvers.construction import construct
+from plsched.solvers.cpsat.candidates import prepare
+from plsched.solvers.cpsat.model import WindowModel
+from plsched.solvers.cpsat.window import Window
+from plsched.solvers.lns import improve
+from plsched.solvers.state import Sess, sessions_from_public, sessions_to_public
+
+__all__ = ["Progress", "Result", "SolveOptions", "solve"]
+
+log = logging.getLogger(__name__)
+
+# Whole-problem CP-SAT is used up to this many learner-blocks; beyond, LNS.
+EXACT_LIMIT = 1_200
+
+
+class SolveOptions(BaseModel):
+    """Validated solver parameters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    time_limit: float = Field(default=60.0, gt=0, description="Wall-clock seconds.")
+    seed: int = Field(default=0, ge=0, description="Seed of every random choice.")
+    workers: int = Field(default=2, ge=1, le=64, description="CP-SAT workers.")
+    strategy: Literal["auto", "exact", "lns"] = Field(
+        default="auto", description="auto: exact CP-SAT for small schools, LNS beyond."
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a callback hears: elapsed seconds, best objective so far, best bound."""
+
+    seconds: float
+    objective: float | None
+    bound: float | None
+    phase: str
+
+
+@dataclass(frozen=True)
+class Result:
+    status: Status
+    plan: Schedule
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    objective_terms: dict[str, float]
+    unmet: tuple[Unmet, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def solver_objective_scaled(self) -> int | None:
+        value = self.stats.get("solver_objective_scaled")
+        return value if isinstance(value, int) else None
+
+
+def _previous_keys(
+    cp: CompiledProblem, previous: Schedule | None
+) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    if previous is None:
+        return {}
+    keys: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    for s in sessions_from_public(cp, previous.sessions):
+        for m in s.members:
+            keys[(m, s.block)] = s.key
+    return keys
+
+
+def _gap(objective: float, bound: float) -> float:
+    return max(0.0, (objective - bound) / max(1.0, objective))
+
+
+def solve(
+    instance: Instance,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+    callbacks: Sequence[Callable[[Progress], None]] | None = None,
+    previous: Schedule | None = None,
+    strategy: Literal["auto", "exact", "lns"] = "auto",
+) -> Result:
+    """Plan the instance within ``time_limit`` seconds.
+
+    With ``workers=1`` the search is deterministic (CP-SAT's deterministic time and a fixed
+    number of LNS windows): the same instance and seed give the same plan.
+    """
+    opts = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, strategy=strategy)
+    t0 = time.monotonic()
+    deadline = t0 + opts.time_limit
+    deterministic = opts.workers == 1
+    timings: dict[str, float] = {}
+
+    def report(objective: float | None, bound: float | None, phase: str) -> None:
+        for cb in callbacks or ():
+            cb(Progress(time.monotonic() - t0, objective, bound, phase))
+
+    cp = compile_problem(instance)
+    prep = prepare(cp)
+    weights = scaled_weights(instance.policy)
+    prev = _previous_keys(cp, previous)
+    timings["compile"] = time.monotonic() - t0
+
+    lb = lower_bound(cp, prep, weights)
+    timings["bound"] = time.monotonic() - t0 - timings["compile"]
+
+    t = time.monotonic()
+    rng = np.random.default_rng(opts.seed)
+    plan = construct(cp, prep, rng)
+    timings["construction"] = time.monotonic() - t
+    timings["first_feasible"] = time.monotonic() - t0
+    first = score(instance, _schedule(instance, cp, plan, "feasible", opts), previous)
+    objective = first.scaled
+    report(objective / SCALE, lb.scaled / SCALE, "construction")
+
+    status: Status = "feasible"
+    bound_scaled = lb.scaled
+    mode = opts.strategy
+    if mode == "auto":
+        mode = "exact" if cp.n_learners * cp.n_blocks <= EXACT_LIMIT else "lns"
+    stats: dict[str, object] = {"strategy": mode}
+    solver_objective = objective
+
+    t = time.monotonic()
+    if mode == "exact":
+        wm = WindowModel(cp, prep, Window.whole(cp), plan, weights=weights, previous=prev)
+        res = wm.solve(
+            time_limit=max(0.1, deadline - time.monotonic()),
+            seed=opts.seed,
+            workers=opts.workers,
+            deterministic=deterministic,
+            proving=True,
+            on_solution=lambda o, b: report(o / SCALE, b / SCALE, "cp-sat"),
+        )
+        if res.status == "infeasible":
+            status = "infeasible"
+            stats["reason"] = "CP-SAT proved that no plan keeps every hard rule" + (
+                " and meets every goal (policy.strict_goals)"
+                if instance.policy.strict_goals
+                else ""
+            )
+        elif res.sessions is not None and res.after is not None:
+            if res.before is None or res.after <= res.before:
+                plan, solver_objective = res.sessions, res.after
+            if res.bound is not None:
+                bound_scaled = max(bound_scaled, int(np.ceil(res.bound - 1e-6)))
+            if res.status == "optimal":
+                bound_scaled = max(bound_scaled, solver_objective)
+        stats["cp_sat_status"] = res.status
+    else:
+        plan, solver_objective, lns = improve(
+            cp,
+            prep,
+            plan,
+            objective,
+            weights=weights,
+            previous=prev,
+            deadline=deadline,
+            seed=opts.seed,
+            workers=opts.workers,
+            deterministic=deterministic,
+            on_improve=lambda o: report(o / SCALE, bound_scaled / SCALE, "lns"),
+            max_windows=max(1, int(opts.time_limit)) if deterministic else None,
+        )
+        stats.update(
+            windows=lns.iterations, improved=lns.improved, tried=lns.tried, gain=lns.gain
+        )
+    timings["improvement"] = time.monotonic() - t
+
+    if status == "infeasible":
+        plan_out = Schedule(
+            instance=instance.name,
+            status="infeasible",
+            solve_seconds=round(time.monotonic() - t0, 3),
+            seed=opts.seed,
+            options=_options(opts, stats),
+            plsched_version=__version__,
+        )
+        return Result("infeasible", plan_out, None, None, None, {}, (), timings, stats)
+
+    final = score(instance, _schedule(instance, cp, plan, "feasible", opts), previous)
+    if final.scaled != solver_objective:
+        log.warning(
+            "solver objective %d differs from the scoring layer's %d", solver_objective,
+            final.scaled,
+        )
+    stats["solver_objective_scaled"] = solver_objective
+    bound_scaled = min(bound_scaled, final.scaled)
+    if final.scaled == bound_scaled:
+        status = "optimal"
+    if instance.policy.strict_goals and final.raw["goal_shortfall"] > 0:
+        status = "infeasible"
+        stats["reason"] = "some goals cannot be met (policy.strict_goals)"
+    objective_f = final.scaled / SCALE
+    bound_f = bound_scaled / SCALE
+    gap = _gap(objective_f, bound_f)
+    short_bound = lb.shortfall_minutes
+    short = final.raw["goal_shortfall"]
+    gaps = {
+        "coverage": {
+            "objective": short,
+            "bound": min(short_bound, short),
+            "gap": _gap(short, min(short_bound, short)),
+        },
+        "total": {"objective": objective_f, "bound": bound_f, "gap": gap},
+    }
+    unmet = _unmet(instance, cp, plan, lb.reaches)
+    elapsed = time.monotonic() - t0
+    timings["total"] = elapsed
+    schedule = Schedule(
+        instance=instance.name,
+        status=status,
+        objective=objective_f,
+        bound=bound_f,
+        gap=gap,
+        gaps=gaps,
+        objective_terms=dict(final.weighted),
+        sessions=tuple(sessions_to_public(cp, plan)),
+        unmet=unmet,
+        solve_seconds=round(elapsed, 3),
+        seed=opts.seed,
+        options=_options(opts, stats),
+        plsched_version=__version__,
+    )
+    report(objective_f, bound_f, "done")
+    return Result(
+        status, schedule, objective_f, bound_f, gap, dict(final.weighted), unmet, timings, stats
+    )
+
+
+def _options(opts: SolveOptions, stats: dict[str, object]) -> dict[str, object]:
+    return {**opts.model_dump(), "strategy_used": stats.get("strategy")}
+
+
+def _schedule(
+    instance: Instance, cp: CompiledProblem, plan: list[Sess], status: Status, opts: SolveOptions
+) -> Schedule:
+    return Schedule(
+        instance=instance.name,
+        status=status,
+        sessions=tuple(sessions_to_public(cp, plan)),
+        seed=opts.seed,
+    )
+
+
+def _unmet(instance: Instance, cp: CompiledProblem, plan: list[Sess], reaches) -> tuple[Unmet, ...]:  # type: ignore[no-untyped-def]
+    why = {(cp.learner_ids[r.learner], r.subject, r.modality): r for r in reaches}
+    out: list[Unmet] = []
+    schedule = _schedule(instance, cp, plan, "feasible", SolveOptions())
+    for learner, subject, modality, short in goal_shortfalls(instance, schedule):
+        s = -1 if subject is None else cp.subject_index[subject]
+        m = cp.modality_index[modality]
+        r = why.get((learner, s, m))
+        reason = r.reason if r is not None else "not reached within the time limit"
+        if r is not None and r.reachable >= r.goal:
+            reason = (
+                "teachers, rooms and peers went to other groups; a longer solve or more "
+                "teacher time may meet it"
+            )
+        out.append(Unmet(learner=learner, subject=subject, modality=modality,
+                         minutes_short=short, reason=reason))
+    return tuple(out)

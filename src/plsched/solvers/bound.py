@@ -1,0 +1,168 @@
+"""A valid lower bound on the objective, from a per-learner relaxation, and the reasons why a
+goal cannot be met.
+
+Why it is a bound. Drop every constraint that couples learners except the existence of a
+session a learner could join: for learner l and goal g = (subject, modality), a block b can
+deliver g only if l is available at b and some session of g could meet there with l in it —
+a free teacher who leads the modality, carries l's needed tags and (for a skill-focus session)
+is qualified for a skill l may attend, with at least ``min_size`` learners available at b who
+may attend that skill. Let D_g be the minutes of such blocks, D^F_g those where the skill can
+be one of l's focus skills, and A_l the minutes l is available. Any plan delivers x_g ≤
+min(goal_g, D_g) to each goal, Σ_g x_g ≤ A_l, and pays W_goal per minute short and W_focus
+per teacher-led minute off focus (at least x_g − D^F_g of them). The cheapest such x per
+learner, found greedily (cheapest minutes first), is a lower bound of that learner's
+shortfall and off-focus cost in every plan; the other terms are non-negative. Summing over
+learners bounds the objective from below. `tests/solvers/test_bound.py` checks it against
+proven optima.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from plsched.compiled import MIX_SAME_SKILL, CompiledProblem
+from plsched.solvers.cpsat.candidates import Prepared
+
+__all__ = ["GoalReach", "LowerBound", "goal_reach", "lower_bound"]
+
+
+@dataclass(frozen=True)
+class GoalReach:
+    """What one learner's goal can get at best, and why not more."""
+
+    learner: int
+    subject: int
+    modality: int
+    goal: int
+    reachable: int  # D_g
+    focus_reachable: int  # D^F_g
+    reason: str
+
+
+@dataclass(frozen=True)
+class LowerBound:
+    scaled: int  # bound on the scaled objective
+    shortfall_minutes: int  # bound on raw goal_shortfall
+    reaches: tuple[GoalReach, ...]
+
+
+def _skill_blocks(cp: CompiledProblem, prep: Prepared) -> np.ndarray:
+    """(K, B) learners available at b who may attend skill k in a same_skill session."""
+    allowed = prep.allowed.astype(np.float32)
+    avail = cp.learner_available.astype(np.float32)
+    counts: np.ndarray = allowed.T @ avail
+    return counts
+
+
+def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
+    out: list[GoalReach] = []
+    counts = _skill_blocks(cp, prep)
+    minutes = cp.block_minutes
+    for g in range(cp.goal_learner.size):
+        l = int(cp.goal_learner[g])
+        s, m = int(cp.goal_subject[g]), int(cp.goal_modality[g])
+        goal = int(cp.goal_minutes[g])
+        avail = cp.learner_available[l]
+        name = cp.modality_ids[m]
+        lo = int(cp.mod_min[m])
+        if not avail.any():
+            out.append(GoalReach(l, s, m, goal, 0, 0, "the learner is unavailable all week"))
+            continue
+        if not cp.mod_teacher[m]:
+            reach = int(minutes[avail].sum())
+            out.append(GoalReach(l, s, m, goal, reach, reach, "not enough available blocks"))
+            continue
+        if int(cp.learner_max_group[l]) < lo:
+            out.append(
+                GoalReach(l, s, m, goal, 0, 0, f"{name} needs at least {lo} learners, more "
+                          "than the learner's max_group_size")
+            )
+            continue
+        leads = cp.teacher_modalities[:, m] & (
+            (cp.teacher_tags & cp.learner_need_tags[l]) == cp.learner_need_tags[l]
+        )
+        if s >= 0:
+            leads &= cp.teacher_subject[:, s]
+        if not leads.any():
+            need = "" if not cp.learner_need_tags[l] else " with the tags the learner needs"
+            out.append(GoalReach(l, s, m, goal, 0, 0, f"no teacher{need} leads {name} here"))
+            continue
+        teacher_blocks = cp.teacher_available[leads]  # (T', B)
+        if not cp.mod_skill[m]:
+            ok = avail & teacher_blocks.any(axis=0)
+            reach = int(minutes[ok].sum())
+            out.append(GoalReach(l, s, m, goal, reach, reach, "qualified teachers are away"))
+            continue
+        skills = np.flatnonzero(cp.skill_subject == s)
+        if cp.mod_mix[m] == MIX_SAME_SKILL:
+            skills = skills[prep.allowed[l, skills]]
+        if skills.size == 0:
+            out.append(GoalReach(l, s, m, goal, 0, 0, "the learner is ready for no skill"))
+            continue
+        can = cp.teacher_can_skill[np.ix_(np.flatnonzero(leads), skills)]  # (T', K')
+        taught = (can.T.astype(np.float32) @ teacher_blocks.astype(np.float32)) > 0  # (K', B)
+        if not taught.any():
+            out.append(
+                GoalReach(l, s, m, goal, 0, 0,
+                          f"no teacher who leads {name} is qualified for a skill the learner "
+                          "is ready for")
+            )
+            continue
+        if cp.mod_mix[m] == MIX_SAME_SKILL:
+            peers = counts[skills] >= lo  # (K', B) includes the learner
+        else:
+            peers = np.broadcast_to(
+                cp.learner_available.sum(axis=0) >= lo, (skills.size, cp.n_blocks)
+            )
+        ok_k = taught & peers & avail
+        ok = ok_k.any(axis=0)
+        focus_k = cp.focus[l, skills]
+        if cp.has_focus[l, s]:
+            ok_f = ok_k[focus_k].any(axis=0) if focus_k.any() else np.zeros_like(ok)
+        else:
+            ok_f = ok
+        reach, reach_f = int(minutes[ok].sum()), int(minutes[ok_f].sum())
+        if reach == 0:
+            lonely = [
+                cp.skill_ids[k].split("/", 1)[1]
+                for k in skills[(taught & avail).any(axis=1)]
+            ]
+            if lonely:
+                reason = (
+                    f"no other learner is ready for {', '.join(lonely[:3])} when a teacher "
+                    f"is free, and {name} needs at least {lo}"
+                )
+            else:
+                reason = "no qualified teacher is free when the learner is"
+        else:
+            reason = "teachers and peers were needed by other groups in the blocks available"
+        out.append(GoalReach(l, s, m, goal, reach, reach_f, reason))
+    return out
+
+
+def lower_bound(cp: CompiledProblem, prep: Prepared, weights: dict[str, int]) -> LowerBound:
+    reaches = goal_reach(cp, prep)
+    w_goal = weights.get("goal_shortfall", 0)
+    w_focus = weights.get("off_focus", 0)
+    avail_minutes = (cp.learner_available * cp.block_minutes).sum(axis=1)
+    per: dict[int, list[GoalReach]] = {}
+    for r in reaches:
+        per.setdefault(r.learner, []).append(r)
+    scaled = 0
+    short_total = 0
+    for l, goals in per.items():
+        total = sum(r.goal for r in goals)
+        good = sum(min(r.goal, r.focus_reachable) for r in goals)
+        off = sum(min(r.goal, r.reachable) - min(r.goal, r.focus_reachable) for r in goals)
+        budget = int(avail_minutes[l])
+        x1 = min(good, budget)
+        if w_focus < w_goal:
+            x2 = min(off, budget - x1)
+        else:
+            x2 = 0
+        short = total - x1 - x2
+        short_total += short
+        scaled += w_goal * short + w_focus * x2
+    return LowerBound(scaled=scaled, shortfall_minutes=short_total, reaches=tuple(reaches))

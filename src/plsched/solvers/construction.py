@@ -1,0 +1,237 @@
+"""A fast feasible plan: block by block, each free teacher takes the group that serves the most
+remaining goal minutes, then everyone else goes to teacherless sessions in the rooms left.
+
+Vectorised over learners and skills with NumPy; randomness comes from an explicit ``rng``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+import numpy as np
+
+from plsched.compiled import MIX_SAME_SKILL, CompiledProblem
+from plsched.solvers.cpsat.candidates import Prepared
+from plsched.solvers.state import Sess, split_pool
+
+__all__ = ["construct"]
+
+log = logging.getLogger(__name__)
+
+
+class _Need:
+    """Remaining goal minutes per (subject, modality) as (L,) arrays."""
+
+    def __init__(self, cp: CompiledProblem) -> None:
+        self.left: dict[tuple[int, int], np.ndarray] = {}
+        for l, s, m, minutes in zip(
+            cp.goal_learner, cp.goal_subject, cp.goal_modality, cp.goal_minutes, strict=True
+        ):
+            key = (int(s), int(m))
+            if key not in self.left:
+                self.left[key] = np.zeros(cp.n_learners, dtype=np.int64)
+            self.left[key][l] += int(minutes)
+
+    def get(self, subject: int, modality: int, n: int) -> np.ndarray:
+        arr = self.left.get((subject, modality))
+        return arr if arr is not None else np.zeros(n, dtype=np.int64)
+
+
+def _room_for(
+    cp: CompiledProblem,
+    b: int,
+    size: int,
+    features: int,
+    zones_left: np.ndarray,
+    seats_left: np.ndarray,
+) -> int:
+    ok = (
+        cp.room_available[:, b]
+        & (zones_left > 0)
+        & (seats_left >= size)
+        & ((cp.room_features & features) == features)
+    )
+    rooms = np.flatnonzero(ok)
+    if rooms.size == 0:
+        return -1
+    # the tightest room that fits keeps large rooms for teacherless pools
+    return int(rooms[np.argmin(seats_left[rooms])])
+
+
+def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> list[Sess]:
+    """A plan that keeps every hard rule whenever rooms can seat every learner."""
+    n_l = cp.n_learners
+    need = _Need(cp)
+    week = np.zeros(cp.n_teachers, dtype=np.int64)
+    day_led = np.zeros((cp.n_teachers, len(cp.day_ids)), dtype=np.int64)
+    day_subject = np.zeros((n_l, len(cp.day_ids), max(1, len(cp.subject_ids))), dtype=np.int64)
+    cap = cp.instance.policy.daily_subject_cap
+    met: dict[tuple[int, int], set[int]] = defaultdict(set)
+    teacherless = [int(m) for m in np.flatnonzero(~cp.mod_teacher)]
+    filler = min(teacherless, key=lambda m: -int(cp.mod_max[m])) if teacherless else -1
+    sessions: list[Sess] = []
+    # how many blocks each learner still has, for urgency
+    blocks_left = cp.learner_available.sum(axis=1).astype(np.float64)
+
+    for b in range(cp.n_blocks):
+        d = int(cp.block_day[b])
+        minutes = int(cp.block_minutes[b])
+        free = cp.learner_available[:, b].copy()
+        zones_left = np.where(cp.room_available[:, b], cp.room_zones, 0).astype(np.int64)
+        seats_left = cp.room_capacity.astype(np.int64).copy()
+        teachers = [
+            int(t)
+            for t in np.flatnonzero(cp.teacher_available[:, b])
+            if week[t] < cp.teacher_max_week[t] and day_led[t, d] < cp.teacher_max_day[t]
+        ]
+        # teachers below their fair load first, then by a seeded shuffle
+        rng.shuffle(teachers)
+        teachers.sort(key=lambda t: week[t] - cp.teacher_fair[t])
+        urgency = np.zeros(n_l)
+        for t in teachers:
+            best = None
+            tag_ok = (cp.learner_need_tags & ~cp.teacher_tags[t]) == 0
+            for m in np.flatnonzero(cp.teacher_modalities[t] & cp.mod_teacher):
+                m = int(m)
+                lo, target = int(cp.mod_min[m]), int(cp.mod_target[m])
+                base = free & tag_ok & (cp.learner_max_group >= lo)
+                if cp.mod_skill[m]:
+                    options = [
+                        (int(cp.skill_subject[k]), int(k))
+                        for k in np.flatnonzero(cp.teacher_can_skill[t])
+                    ]
+                else:
+                    options = [(-1, -1)] + [
+                        (int(s), -1) for s in np.flatnonzero(cp.teacher_subject[t])
+                    ]
+                by_subject: dict[int, list[int]] = defaultdict(list)
+                for s, k in options:
+                    by_subject[s].append(k)
+                for s, ks in by_subject.items():
+                    left = need.get(s, m, n_l)
+                    want = base & (left > 0)
+                    if s >= 0:
+                        want &= day_subject[:, d, s] < cap
+                    if not want.any():
+                        continue
+                    idx = np.flatnonzero(want)
+                    urgency[idx] = left[idx] / np.maximum(blocks_left[idx], 1.0)
+                    if ks == [-1]:
+                        counts = np.array([idx.size])
+                        focus = np.zeros(1)
+                    else:
+                        karr = np.asarray(ks)
+                        if cp.mod_mix[m] == MIX_SAME_SKILL:
+                            elig = prep.allowed[np.ix_(idx, karr)]
+                        else:
+                            elig = np.ones((idx.size, karr.size), dtype=bool)
+                        counts = elig.sum(axis=0)
+                        focus = (elig & cp.focus[np.ix_(idx, karr)]).sum(axis=0)
+                    value = np.minimum(counts, target) + 0.5 * np.minimum(focus, target)
+                    value = np.where(counts >= lo, value, -1.0)
+                    j = int(np.argmax(value))
+                    if value[j] > 0 and (best is None or value[j] > best[0]):
+                        best = (float(value[j]), m, s, ks[j], idx)
+            if best is None:
+                continue
+            _, m, s, k, idx = best
+            if k >= 0 and cp.mod_mix[m] == MIX_SAME_SKILL:
+                idx = idx[prep.allowed[idx, k]]
+            order = np.lexsort(
+                (
+                    rng.random(idx.size),
+                    -urgency[idx],
+                    -np.array([t in met[(int(i), s)] for i in idx], dtype=float),
+                    -(cp.focus[idx, k] if k >= 0 else np.zeros(idx.size)).astype(float),
+                )
+            )
+            chosen: list[int] = []
+            limit = int(cp.mod_target[m])
+            for i in idx[order]:
+                i = int(i)
+                if len(chosen) >= limit:
+                    break
+                if int(cp.learner_max_group[i]) <= len(chosen):
+                    continue
+                if any(int(cp.learner_max_group[c]) <= len(chosen) for c in chosen):
+                    break
+                if prep.avoid.get(i, set()) & set(chosen):
+                    continue
+                chosen.append(i)
+            if len(chosen) < int(cp.mod_min[m]):
+                continue
+            feats = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+            for c in chosen:
+                feats |= int(cp.learner_need_features[c])
+            room = _room_for(cp, b, len(chosen), feats, zones_left, seats_left)
+            if room < 0:
+                continue
+            zones_left[room] -= 1
+            seats_left[room] -= len(chosen)
+            members = tuple(sorted(chosen))
+            sessions.append(Sess(b, m, s, k, t, room, members))
+            week[t] += 1
+            day_led[t, d] += 1
+            arr = np.asarray(members)
+            free[arr] = False
+            left = need.left.get((s, m))
+            if left is not None:
+                left[arr] = np.maximum(left[arr] - minutes, 0)
+            if s >= 0:
+                day_subject[arr, d, s] += 1
+                for c in members:
+                    met[(c, s)].add(t)
+        blocks_left[cp.learner_available[:, b]] -= 1
+        rest = [int(i) for i in np.flatnonzero(free)]
+        if rest and filler >= 0:
+            sessions.extend(_pools(cp, prep, b, filler, rest, zones_left, seats_left))
+        elif rest:
+            log.warning("no teacherless modality: %d learners unplaced in block %s",
+                        len(rest), cp.block_ids[b])
+    return sessions
+
+
+def _pools(
+    cp: CompiledProblem,
+    prep: Prepared,
+    b: int,
+    m: int,
+    learners: list[int],
+    zones_left: np.ndarray,
+    seats_left: np.ndarray,
+) -> list[Sess]:
+    """Seat the remaining learners in teacherless sessions, largest free room first."""
+    lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
+    feats = int(cp.mod_features[m])
+    out: list[Sess] = []
+    todo = list(learners)
+    rooms = [
+        int(r)
+        for r in np.argsort(-seats_left, kind="stable")
+        if cp.room_available[r, b]
+        and zones_left[r] > 0
+        and seats_left[r] >= lo
+        and (int(cp.room_features[r]) & feats) == feats
+    ]
+    for r in rooms:
+        if not todo:
+            break
+        take = min(len(todo), int(seats_left[r]), int(zones_left[r]) * hi)
+        count_lo = -(-take // hi)
+        counts = [
+            n for n in range(max(1, count_lo), int(zones_left[r]) + 1) if n * lo <= take
+        ]
+        if not counts:
+            continue
+        n = min(counts, key=lambda n: abs(take - n * target))
+        group, todo = todo[:take], todo[take:]
+        for g in split_pool(group, n, lo, hi, target, prep.avoid_set):
+            out.append(Sess(b, m, -1, -1, -1, r, g))
+        zones_left[r] -= n
+        seats_left[r] -= take
+    if todo:
+        log.warning(
+            "%d learners found no seat in block %s", len(todo), cp.block_ids[b]
+        )
+    return out
