@@ -172,20 +172,20 @@ class InstanceSummary:
         if self.sessions_demanded_at_max > self.sessions_available:
             out.append(
                 f"teachers: {math.ceil(self.sessions_demanded_at_max)} teacher sessions a week "
-                f"are needed even at max size and {self.sessions_available} are available."
+                f"are needed even at max size, and only {self.sessions_available} can be led."
             )
         short_seats = [b for b in self.block_capacity if b.seats < b.learners]
         if short_seats:
             worst = min(short_seats, key=lambda b: b.seats - b.learners)
             out.append(
-                f"rooms: {len(short_seats)} blocks have fewer seats than learners, worst "
+                f"rooms: fewer seats than learners in {len(short_seats)} block(s), worst "
                 f"{worst.block!r} with {worst.seats} seats for {worst.learners} learners."
             )
         short_zones = [b for b in self.block_capacity if b.zones < b.sessions_needed]
         if short_zones:
             worst = min(short_zones, key=lambda b: b.zones - b.sessions_needed)
             out.append(
-                f"rooms: {len(short_zones)} blocks have fewer zones than sessions needed, worst "
+                f"rooms: fewer zones than sessions needed in {len(short_zones)} block(s), worst "
                 f"{worst.block!r} with {worst.zones} zones for {worst.sessions_needed} sessions."
             )
         out.extend(self.learner_problems)

@@ -80,13 +80,14 @@ class Curriculum:
         return self._base[lvl] + self._steps[lvl][:done]
 
     def frontier(self, lvl: int, done: int) -> list[str]:
-        """The ready skills of that learner, in canonical order (lowest level first)."""
+        """The ready skills of that learner: lowest level first, then canonical order."""
         key = (lvl, done)
         if key not in self._frontier:
             have = set(self.mastered(lvl, done))
-            self._frontier[key] = [
+            ready = [
                 k for k in self.order if k not in have and all(p in have for p in self.prereqs[k])
             ]
+            self._frontier[key] = sorted(ready, key=lambda k: self.level[k])  # stable
         return self._frontier[key]
 
 
