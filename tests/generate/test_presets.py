@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from plsched import Instance, parse_instance
+from plsched import Instance, load_instance, parse_instance
 from plsched.generate import PRESETS, Preset
 from plsched.generate.staff import MARGIN
 from plsched.summary import summarize
@@ -60,4 +61,11 @@ def test_district_schools_load() -> None:
     schools = district()
     smallest = min(schools.values(), key=lambda d: len(d["learners"]))
     instance = parse_instance(smallest)
+    assert summarize(instance).problems() == []
+
+
+@pytest.mark.parametrize("name", ["tiny", "small"])
+def test_checked_in_instances_load_and_are_feasible(name: str) -> None:
+    path = Path(__file__).resolve().parents[2] / "instances" / f"{name}.json"
+    instance = load_instance(path)
     assert summarize(instance).problems() == []
