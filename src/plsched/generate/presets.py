@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 __all__ = ["PRESETS", "Preset"]
 
@@ -33,10 +35,12 @@ class Preset:
             raise ValueError(f"preset {self.name!r}: level ranges must be (low, high) pairs.")
 
 
-PRESETS: dict[str, Preset] = {
-    "tiny": Preset("tiny", 30, ranges=((0, 4), (4, 8)), generalist_share=1.0),
-    "small": Preset("small", 120, generalist_share=0.5, short_last_block=True),
-    "school": Preset("school", 500, early_release=True),
-    "large": Preset("large", 1000, early_release=True, short_last_block=True),
-    "xl": Preset("xl", 2000),
-}
+PRESETS: Mapping[str, Preset] = MappingProxyType(
+    {
+        "tiny": Preset("tiny", 30, ranges=((0, 4), (4, 8)), generalist_share=1.0),
+        "small": Preset("small", 120, generalist_share=0.5, short_last_block=True),
+        "school": Preset("school", 500, early_release=True),
+        "large": Preset("large", 1000, early_release=True, short_last_block=True),
+        "xl": Preset("xl", 2000),
+    }
+)
