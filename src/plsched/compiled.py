@@ -239,8 +239,8 @@ def compile_problem(inst: Instance) -> CompiledProblem:
         for q in teacher.qualifications:
             si = subject_index[q.subject]
             teacher_subject[t, si] = True
-            teacher_can_skill[t] |= (subj_of == si) & (level >= q.min_level) & (
-                level <= q.max_level
+            teacher_can_skill[t] |= (
+                (subj_of == si) & (level >= q.min_level) & (level <= q.max_level)
             )
     caps = _teacher_caps(inst, teacher_available, block_day, len(day_ids))
 

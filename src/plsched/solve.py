@@ -17,8 +17,8 @@ from plsched._version import __version__
 from plsched.compiled import CompiledProblem, compile_problem
 from plsched.schema.instance import Instance
 from plsched.schema.schedule import Schedule, Status, Unmet
-from plsched.scoring import goal_shortfalls, scaled_weights, score
 from plsched.scoring import SCALE as SCALE
+from plsched.scoring import goal_shortfalls, scaled_weights, score
 from plsched.solvers.bound import lower_bound
 from plsched.solvers.construction import construct
 from plsched.solvers.cpsat.candidates import prepare
@@ -184,9 +184,7 @@ def solve(
             on_improve=lambda o: report(o / SCALE, bound_scaled / SCALE, "lns"),
             max_windows=max(1, int(opts.time_limit)) if deterministic else None,
         )
-        stats.update(
-            windows=lns.iterations, improved=lns.improved, tried=lns.tried, gain=lns.gain
-        )
+        stats.update(windows=lns.iterations, improved=lns.improved, tried=lns.tried, gain=lns.gain)
     timings["improvement"] = time.monotonic() - t
 
     if status == "infeasible":
@@ -203,7 +201,8 @@ def solve(
     final = score(instance, _schedule(instance, cp, plan, "feasible", opts), previous)
     if final.scaled != solver_objective:
         log.warning(
-            "solver objective %d differs from the scoring layer's %d", solver_objective,
+            "solver objective %d differs from the scoring layer's %d",
+            solver_objective,
             final.scaled,
         )
     stats["solver_objective_scaled"] = solver_objective
@@ -279,6 +278,13 @@ def _unmet(instance: Instance, cp: CompiledProblem, plan: list[Sess], reaches) -
                 "teachers, rooms and peers went to other groups; a longer solve or more "
                 "teacher time may meet it"
             )
-        out.append(Unmet(learner=learner, subject=subject, modality=modality,
-                         minutes_short=short, reason=reason))
+        out.append(
+            Unmet(
+                learner=learner,
+                subject=subject,
+                modality=modality,
+                minutes_short=short,
+                reason=reason,
+            )
+        )
     return tuple(out)

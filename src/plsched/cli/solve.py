@@ -9,7 +9,7 @@ from pathlib import Path
 from plsched.io import dump_json, load_instance, load_schedule, write_json_atomic
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "solve",
         help="Plan a school: groups, teachers, rooms and times, with a bound and a gap.",
@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
     p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2).")
     p.add_argument(
-        "--strategy", choices=("auto", "exact", "lns"), default="auto",
+        "--strategy",
+        choices=("auto", "exact", "lns"),
+        default="auto",
         help="auto (default): whole-problem CP-SAT for small schools, LNS beyond.",
     )
     p.add_argument("--previous", type=Path, help="Yesterday's plan, to stay close to.")
@@ -49,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     callbacks = []
     progress = None
     if show:
-        from rich.progress import BarColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bar
 
         progress = Bar(
             TextColumn("[bold]{task.description}"),
@@ -61,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
         task = progress.add_task("solving", total=args.time_limit, info="")
 
         def on_progress(p: Progress) -> None:
-            info = f"{p.phase}: objective {p.objective:,.2f}" if p.objective is not None else p.phase
+            info = (
+                f"{p.phase}: objective {p.objective:,.2f}" if p.objective is not None else p.phase
+            )
             if p.bound is not None:
                 info += f"  bound {p.bound:,.2f}"
             progress.update(task, completed=min(p.seconds, args.time_limit), info=info)

@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 INSTANCE_FORMAT = "plsched/instance@1"
 
-Id = Annotated[str, Field(min_length=1, description="A non-empty identifier, unique within its kind.")]
+Id = Annotated[
+    str, Field(min_length=1, description="A non-empty identifier, unique within its kind.")
+]
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -51,7 +53,7 @@ class CompetencyModel(_Frozen):
     source: str = Field(default="", description="Where the skills and edges come from.")
     added_edges: tuple[tuple[str, str], ...] = Field(
         default=(),
-        description="Prerequisite edges (prerequisite, skill) added by plsched to the source graph.",
+        description="Prerequisite edges (prerequisite, skill) plsched added to the source.",
     )
 
 

@@ -41,7 +41,7 @@ class Unmet(_Frozen):
 class Schedule(_Frozen):
     """A plan: sessions per block, its quality and its proof of quality."""
 
-    format: Literal["plsched/schedule@1"] = Field(default=SCHEDULE_FORMAT)
+    format: Literal["plsched/schedule@1"] = Field(default="plsched/schedule@1")
     instance: str
     status: Status
     objective: float | None = None

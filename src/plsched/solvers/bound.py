@@ -76,8 +76,15 @@ def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
             continue
         if int(cp.learner_max_group[l]) < lo:
             out.append(
-                GoalReach(l, s, m, goal, 0, 0, f"{name} needs at least {lo} learners, more "
-                          "than the learner's max_group_size")
+                GoalReach(
+                    l,
+                    s,
+                    m,
+                    goal,
+                    0,
+                    0,
+                    f"{name} needs at least {lo} learners, more than the learner's max_group_size",
+                )
             )
             continue
         leads = cp.teacher_modalities[:, m] & (
@@ -105,9 +112,16 @@ def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
         taught = (can.T.astype(np.float32) @ teacher_blocks.astype(np.float32)) > 0  # (K', B)
         if not taught.any():
             out.append(
-                GoalReach(l, s, m, goal, 0, 0,
-                          f"no teacher who leads {name} is qualified for a skill the learner "
-                          "is ready for")
+                GoalReach(
+                    l,
+                    s,
+                    m,
+                    goal,
+                    0,
+                    0,
+                    f"no teacher who leads {name} is qualified for a skill the learner "
+                    "is ready for",
+                )
             )
             continue
         if cp.mod_mix[m] == MIX_SAME_SKILL:
@@ -126,8 +140,7 @@ def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
         reach, reach_f = int(minutes[ok].sum()), int(minutes[ok_f].sum())
         if reach == 0:
             lonely = [
-                cp.skill_ids[k].split("/", 1)[1]
-                for k in skills[(taught & avail).any(axis=1)]
+                cp.skill_ids[k].split("/", 1)[1] for k in skills[(taught & avail).any(axis=1)]
             ]
             if lonely:
                 reason = (
@@ -158,10 +171,7 @@ def lower_bound(cp: CompiledProblem, prep: Prepared, weights: dict[str, int]) ->
         off = sum(min(r.goal, r.reachable) - min(r.goal, r.focus_reachable) for r in goals)
         budget = int(avail_minutes[l])
         x1 = min(good, budget)
-        if w_focus < w_goal:
-            x2 = min(off, budget - x1)
-        else:
-            x2 = 0
+        x2 = min(off, budget - x1) if w_focus < w_goal else 0
         short = total - x1 - x2
         short_total += short
         scaled += w_goal * short + w_focus * x2

@@ -92,8 +92,7 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
         for t in teachers:
             best = None
             tag_ok = (cp.learner_need_tags & ~cp.teacher_tags[t]) == 0
-            for m in np.flatnonzero(cp.teacher_modalities[t] & cp.mod_teacher):
-                m = int(m)
+            for m in map(int, np.flatnonzero(cp.teacher_modalities[t] & cp.mod_teacher)):
                 lo, target = int(cp.mod_min[m]), int(cp.mod_target[m])
                 base = free & tag_ok & (cp.learner_max_group >= lo)
                 if cp.mod_skill[m]:
@@ -175,9 +174,9 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
             day_led[t, d] += 1
             arr = np.asarray(members)
             free[arr] = False
-            left = need.left.get((s, m))
-            if left is not None:
-                left[arr] = np.maximum(left[arr] - minutes, 0)
+            still = need.left.get((s, m))
+            if still is not None:
+                still[arr] = np.maximum(still[arr] - minutes, 0)
             if s >= 0:
                 day_subject[arr, d, s] += 1
                 for c in members:
@@ -187,8 +186,11 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
         if rest and filler >= 0:
             sessions.extend(_pools(cp, prep, b, filler, rest, zones_left, seats_left))
         elif rest:
-            log.warning("no teacherless modality: %d learners unplaced in block %s",
-                        len(rest), cp.block_ids[b])
+            log.warning(
+                "no teacherless modality: %d learners unplaced in block %s",
+                len(rest),
+                cp.block_ids[b],
+            )
     return sessions
 
 
@@ -219,9 +221,7 @@ def _pools(
             break
         take = min(len(todo), int(seats_left[r]), int(zones_left[r]) * hi)
         count_lo = -(-take // hi)
-        counts = [
-            n for n in range(max(1, count_lo), int(zones_left[r]) + 1) if n * lo <= take
-        ]
+        counts = [n for n in range(max(1, count_lo), int(zones_left[r]) + 1) if n * lo <= take]
         if not counts:
             continue
         n = min(counts, key=lambda n: abs(take - n * target))
@@ -231,7 +231,5 @@ def _pools(
         zones_left[r] -= n
         seats_left[r] -= take
     if todo:
-        log.warning(
-            "%d learners found no seat in block %s", len(todo), cp.block_ids[b]
-        )
+        log.warning("%d learners found no seat in block %s", len(todo), cp.block_ids[b])
     return out

@@ -66,9 +66,7 @@ def enumerate_candidates(
             for r in range(cp.n_rooms)
             if cp.room_available[r, b] and ctx.room_zones_used[r, b] < cp.room_zones[r]
         ]
-        current_t = {
-            s.teacher: s for s in ctx.current_sessions if s.block == b and s.teacher >= 0
-        }
+        current_t = {s.teacher: s for s in ctx.current_sessions if s.block == b and s.teacher >= 0}
         for t in ctx.free_teachers[b]:
             cur = current_t.get(t)
             room_left = (
@@ -78,16 +76,17 @@ def enumerate_candidates(
             if not room_left and cur is None:
                 continue
             tag_ok = rule8_needs.teacher_tags_ok(cp, t, free)
-            for m in np.flatnonzero(cp.teacher_modalities[t] & cp.mod_teacher):
-                m = int(m)
+            for m in map(int, np.flatnonzero(cp.teacher_modalities[t] & cp.mod_teacher)):
                 rooms_m = _rooms_for(cp, rooms_b, int(cp.mod_features[m]))
                 if not rooms_m:
                     continue
                 base = tag_ok & rule8_needs.group_size_ok(cp, m, free)
                 options: list[tuple[int, int]] = []
                 if cp.mod_skill[m]:
-                    options = [(int(cp.skill_subject[k]), int(k)) for k in
-                               np.flatnonzero(cp.teacher_can_skill[t])]
+                    options = [
+                        (int(cp.skill_subject[k]), int(k))
+                        for k in np.flatnonzero(cp.teacher_can_skill[t])
+                    ]
                 else:
                     # a subject no goal asks for is dominated by no subject (same session,
                     # fewer room features, no variety or continuity cost)
@@ -106,7 +105,7 @@ def enumerate_candidates(
                     if not exact:
                         gm = prep.goal_mask.get((s, m))
                         elig &= gm[free] if gm is not None else False
-                    members = set(free[elig].tolist())
+                    members: set[int] = set(free[elig].tolist())
                     if is_current and cur is not None:
                         members |= set(cur.members)
                         rooms = sorted(set(rooms) | {cur.room})
@@ -114,8 +113,7 @@ def enumerate_candidates(
                         continue
                     cands.append(Candidate(b, t, m, s, k, sorted(members), rooms))
         # teacherless pools
-        for m in np.flatnonzero(~cp.mod_teacher):
-            m = int(m)
+        for m in map(int, np.flatnonzero(~cp.mod_teacher)):
             subjects = [-1, *range(len(cp.subject_ids))]
             if True:  # dominated subjects, as for teacher-led sessions without a skill
                 current = {
@@ -129,9 +127,7 @@ def enumerate_candidates(
                 for r in range(cp.n_rooms):
                     key = (b, m, s, r)
                     fixed = ctx.pool_fixed.get(key, [])
-                    usable = cp.room_available[r, b] and (
-                        int(cp.room_features[r]) & feats
-                    ) == feats
+                    usable = cp.room_available[r, b] and (int(cp.room_features[r]) & feats) == feats
                     if not usable:
                         continue
                     if not fixed and ctx.room_zones_used[r, b] >= cp.room_zones[r]:
@@ -139,8 +135,8 @@ def enumerate_candidates(
                     banned: set[int] = set()
                     for f in fixed:
                         banned |= prep.avoid.get(f, set())
-                    members = [int(x) for x in free if int(x) not in banned]
-                    if not members and not fixed:
+                    joiners = [int(x) for x in free if int(x) not in banned]
+                    if not joiners and not fixed:
                         continue
-                    pools.append(Pool(b, m, s, r, list(fixed), members))
+                    pools.append(Pool(b, m, s, r, list(fixed), joiners))
     return cands, pools

@@ -121,15 +121,16 @@ class WindowModel:
                 pool_count[s.pool] += 1
         for c in self.cands:
             assert c.active is not None
-            s = led.get((c.block, c.teacher))
-            on = s is not None and s.key == c.key
+            cur = led.get((c.block, c.teacher))
+            on = cur is not None and cur.key == c.key
+            members = cur.members if cur is not None and on else ()
+            room = cur.room if cur is not None and on else -1
             values[c.active.index] = int(on)
             for learner, x in c.x.items():
-                values[x.index] = int(on and learner in s.members)  # type: ignore[union-attr]
+                values[x.index] = int(learner in members)
             for r in c.rooms:
-                here = on and s.room == r  # type: ignore[union-attr]
-                values[c.z[r].index] = int(here)
-                values[c.w[r].index] = len(s.members) if here else 0  # type: ignore[union-attr]
+                values[c.z[r].index] = int(r == room)
+                values[c.w[r].index] = len(members) if r == room else 0
         for p in self.pools:
             assert p.count is not None
             key = (p.block, p.modality, p.subject, p.room)
@@ -246,9 +247,9 @@ class WindowModel:
             n = values[p.count.index]
             if n == 0:
                 continue
-            members = sorted(p.fixed + [x for x, v in p.x.items() if values[v.index]])
+            pooled = sorted(p.fixed + [x for x, v in p.x.items() if values[v.index]])
             groups = split_pool(
-                members,
+                pooled,
                 n,
                 int(cp.mod_min[p.modality]),
                 int(cp.mod_max[p.modality]),
