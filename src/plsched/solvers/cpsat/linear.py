@@ -31,7 +31,9 @@ class Lin:
         return cp_model.LinearExpr.weighted_sum(self.vars, self.coefs) + self.const
 
     def value(self, values: Mapping[int, int]) -> int:
-        return self.const + sum(c * values[v.index] for v, c in zip(self.vars, self.coefs, strict=True))
+        return self.const + sum(
+            c * values[v.index] for v, c in zip(self.vars, self.coefs, strict=True)
+        )
 
 
 @dataclass

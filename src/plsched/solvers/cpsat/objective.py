@@ -178,7 +178,8 @@ def add(wm: WindowModel) -> None:
             objective.append(piece.weight * piece.lin.expr())
             continue
         hi = abs(piece.lin.const) + sum(
-            abs(c) * wm.ub.get(v.index, 1) for v, c in zip(piece.lin.vars, piece.lin.coefs, strict=True)
+            abs(c) * wm.ub.get(v.index, 1)
+            for v, c in zip(piece.lin.vars, piece.lin.coefs, strict=True)
         )
         aux = wm.model.new_int_var(0, max(hi, 0), piece.term)
         expr = piece.lin.expr()
