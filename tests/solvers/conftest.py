@@ -82,7 +82,9 @@ def room(rid: str = "hall", capacity: int = 30, zones: int = 30, **extra: Any) -
     return {"id": rid, "capacity": capacity, "zones": zones, "features": [], **extra}
 
 
-def teacher(tid: str = "t1", *, per_day: int = 3, per_week: int = 10, **extra: Any) -> dict[str, Any]:
+def teacher(
+    tid: str = "t1", *, per_day: int = 3, per_week: int = 10, **extra: Any
+) -> dict[str, Any]:
     return {
         "id": tid,
         "name": tid,
@@ -95,7 +97,12 @@ def teacher(tid: str = "t1", *, per_day: int = 3, per_week: int = 10, **extra: A
 
 
 def learner(
-    lid: str, mastered: list[str], *, minutes: int = 60, focus: list[str] | None = None, **extra: Any
+    lid: str,
+    mastered: list[str],
+    *,
+    minutes: int = 60,
+    focus: list[str] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     """A learner aged 7 with one goal: ``minutes`` of small_group math a week."""
     return {
