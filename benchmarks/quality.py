@@ -272,7 +272,11 @@ def _table(rows: list[dict[str, Any]], keys: Sequence[str]) -> list[str]:
 
 def machine() -> dict[str, str]:
     """What the run ran on: cores, memory, Python, OR-Tools, plsched commit."""
-    info = {"cores": str(os.cpu_count()), "python": platform.python_version()}
+    info = {
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "load": f"{os.getloadavg()[1]:.1f}",
+    }
     try:
         pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         info["memory"] = f"{pages / 1024**3:.0f} GiB"
@@ -316,7 +320,8 @@ def write_results(
         "",
         f"`{command}` — {when}, plsched commit {info['commit']}; time limit {time_limit:g} s, "
         f"seed {seed}, {WORKERS} CP-SAT workers; {info['cores']} cores, {info['memory']}, "
-        f"Python {info['python']}, OR-Tools {info['ortools']}. Each method ran alone in a "
+        f"Python {info['python']}, OR-Tools {info['ortools']}; 5-minute load average "
+        f"{info['load']} when written (the machine is shared). Each method ran alone in a "
         f"fresh process capped at {MEMORY_CAP_BYTES // 1024**3} GiB of address space.",
         "",
         "## Quality and cost",
