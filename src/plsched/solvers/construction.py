@@ -67,7 +67,8 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
     day_led = np.zeros((cp.n_teachers, len(cp.day_ids)), dtype=np.int64)
     day_subject = np.zeros((n_l, len(cp.day_ids), max(1, len(cp.subject_ids))), dtype=np.int64)
     cap = cp.instance.policy.daily_subject_cap
-    met: dict[tuple[int, int], set[int]] = defaultdict(set)
+    # met[(t, s)][l]: learner l already had teacher t in subject s (continuity)
+    met: dict[tuple[int, int], np.ndarray] = defaultdict(lambda: np.zeros(n_l, dtype=bool))
     teacherless = [int(m) for m in np.flatnonzero(~cp.mod_teacher)]
     filler = min(teacherless, key=lambda m: -int(cp.mod_max[m])) if teacherless else -1
     sessions: list[Sess] = []
@@ -90,24 +91,27 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
         teachers.sort(key=lambda t: week[t] - cp.teacher_fair[t])
         urgency = np.zeros(n_l)
         for t in teachers:
-            best = None
+            options: list[tuple[float, int, int, int, np.ndarray]] = []
             tag_ok = (cp.learner_need_tags & ~cp.teacher_tags[t]) == 0
             for m in map(int, np.flatnonzero(cp.teacher_modalities[t] & cp.mod_teacher)):
                 lo, target = int(cp.mod_min[m]), int(cp.mod_target[m])
                 base = free & tag_ok & (cp.learner_max_group >= lo)
                 if cp.mod_skill[m]:
-                    options = [
+                    pairs = [
                         (int(cp.skill_subject[k]), int(k))
                         for k in np.flatnonzero(cp.teacher_can_skill[t])
                     ]
                 else:
-                    options = [(-1, -1)] + [
+                    pairs = [(-1, -1)] + [
                         (int(s), -1) for s in np.flatnonzero(cp.teacher_subject[t])
                     ]
                 by_subject: dict[int, list[int]] = defaultdict(list)
-                for s, k in options:
+                for s, k in pairs:
                     by_subject[s].append(k)
                 for s, ks in by_subject.items():
+                    feats = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+                    if _room_for(cp, b, lo, feats, zones_left, seats_left) < 0:
+                        continue
                     left = need.get(s, m, n_l)
                     want = base & (left > 0)
                     if s >= 0:
@@ -128,59 +132,50 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
                         counts = elig.sum(axis=0)
                         focus = (elig & cp.focus[np.ix_(idx, karr)]).sum(axis=0)
                     value = np.minimum(counts, target) + 0.5 * np.minimum(focus, target)
+                    if s >= 0 and (t, s) in met:
+                        seen = met[(t, s)][idx]
+                        if ks == [-1]:
+                            again = np.array([seen.sum()])
+                        else:
+                            again = (elig & seen[:, None]).sum(axis=0)
+                        value = value + np.minimum(again, target)
                     value = np.where(counts >= lo, value, -1.0)
-                    j = int(np.argmax(value))
-                    if value[j] > 0 and (best is None or value[j] > best[0]):
-                        best = (float(value[j]), m, s, ks[j], idx)
-            if best is None:
-                continue
-            _, m, s, k, idx = best
-            if k >= 0 and cp.mod_mix[m] == MIX_SAME_SKILL:
-                idx = idx[prep.allowed[idx, k]]
-            order = np.lexsort(
-                (
-                    rng.random(idx.size),
-                    -urgency[idx],
-                    -np.array([t in met[(int(i), s)] for i in idx], dtype=float),
-                    -(cp.focus[idx, k] if k >= 0 else np.zeros(idx.size)).astype(float),
+                    for j in np.argsort(-value)[:3]:
+                        if value[j] > 0:
+                            options.append((float(value[j]), m, s, ks[int(j)], idx))
+            options.sort(key=lambda o: -o[0])
+            for _, m, s, k, idx in options[:6]:
+                made = _form(
+                    cp,
+                    prep,
+                    rng,
+                    b,
+                    t,
+                    m,
+                    s,
+                    k,
+                    idx,
+                    urgency,
+                    met,
+                    zones_left,
+                    seats_left,
+                    int(free.sum()),
                 )
-            )
-            chosen: list[int] = []
-            limit = int(cp.mod_target[m])
-            for i in idx[order]:
-                i = int(i)
-                if len(chosen) >= limit:
-                    break
-                if int(cp.learner_max_group[i]) <= len(chosen):
+                if made is None:
                     continue
-                if any(int(cp.learner_max_group[c]) <= len(chosen) for c in chosen):
-                    break
-                if prep.avoid.get(i, set()) & set(chosen):
-                    continue
-                chosen.append(i)
-            if len(chosen) < int(cp.mod_min[m]):
-                continue
-            feats = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
-            for c in chosen:
-                feats |= int(cp.learner_need_features[c])
-            room = _room_for(cp, b, len(chosen), feats, zones_left, seats_left)
-            if room < 0:
-                continue
-            zones_left[room] -= 1
-            seats_left[room] -= len(chosen)
-            members = tuple(sorted(chosen))
-            sessions.append(Sess(b, m, s, k, t, room, members))
-            week[t] += 1
-            day_led[t, d] += 1
-            arr = np.asarray(members)
-            free[arr] = False
-            still = need.left.get((s, m))
-            if still is not None:
-                still[arr] = np.maximum(still[arr] - minutes, 0)
-            if s >= 0:
-                day_subject[arr, d, s] += 1
-                for c in members:
-                    met[(c, s)].add(t)
+                sessions.append(made)
+                members = made.members
+                week[t] += 1
+                day_led[t, d] += 1
+                arr = np.asarray(members)
+                free[arr] = False
+                still = need.left.get((s, m))
+                if still is not None:
+                    still[arr] = np.maximum(still[arr] - minutes, 0)
+                if s >= 0:
+                    day_subject[arr, d, s] += 1
+                    met[(t, s)][arr] = True
+                break
         blocks_left[cp.learner_available[:, b]] -= 1
         rest = [int(i) for i in np.flatnonzero(free)]
         if rest and filler >= 0:
@@ -192,6 +187,76 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
                 cp.block_ids[b],
             )
     return sessions
+
+
+def _form(
+    cp: CompiledProblem,
+    prep: Prepared,
+    rng: np.random.Generator,
+    b: int,
+    t: int,
+    m: int,
+    s: int,
+    k: int,
+    idx: np.ndarray,
+    urgency: np.ndarray,
+    met: dict[tuple[int, int], np.ndarray],
+    zones_left: np.ndarray,
+    seats_left: np.ndarray,
+    waiting: int,
+) -> Sess | None:
+    """Pick members for teacher t's session and a room; None when it cannot meet."""
+    if k >= 0 and cp.mod_mix[m] == MIX_SAME_SKILL:
+        idx = idx[prep.allowed[idx, k]]
+    seen = met[(t, s)][idx] if (t, s) in met else np.zeros(idx.size, dtype=bool)
+    order = np.lexsort(
+        (
+            rng.random(idx.size),
+            -urgency[idx],
+            -(cp.focus[idx, k] if k >= 0 else np.zeros(idx.size)).astype(float),
+            -seen.astype(float),
+        )
+    )
+    base = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+    # first try with everyone's room needs, then without learners who need features
+    for strict in (False, True):
+        chosen: list[int] = []
+        limit = int(cp.mod_target[m])
+        for i in map(int, idx[order]):
+            if len(chosen) >= limit:
+                break
+            if strict and int(cp.learner_need_features[i]) & ~base:
+                continue
+            if int(cp.learner_max_group[i]) <= len(chosen):
+                continue
+            if any(int(cp.learner_max_group[c]) <= len(chosen) for c in chosen):
+                break
+            if prep.avoid.get(i, set()) & set(chosen):
+                continue
+            chosen.append(i)
+        if len(chosen) < int(cp.mod_min[m]):
+            return None
+        feats = base
+        for c in chosen:
+            feats |= int(cp.learner_need_features[c])
+        room = _room_for(cp, b, len(chosen), feats, zones_left, seats_left)
+        if room >= 0:
+            zones_left[room] -= 1
+            seats_left[room] -= len(chosen)
+            if _seats_for_rest(cp, b, zones_left, seats_left) >= waiting - len(chosen):
+                return Sess(b, m, s, k, t, room, tuple(sorted(chosen)))
+            zones_left[room] += 1  # it would leave learners without a seat: undo
+            seats_left[room] += len(chosen)
+    return None
+
+
+def _seats_for_rest(
+    cp: CompiledProblem, b: int, zones_left: np.ndarray, seats_left: np.ndarray
+) -> int:
+    """Learners the rooms left could still seat in teacherless sessions."""
+    hi = int(cp.mod_max[~cp.mod_teacher].max()) if (~cp.mod_teacher).any() else 0
+    usable = cp.room_available[:, b] & (zones_left > 0)
+    return int(np.minimum(seats_left, zones_left * hi)[usable].sum())
 
 
 def _pools(

@@ -71,6 +71,7 @@ def _window(
     size: int,
     learner_cap: int,
     short: np.ndarray,
+    max_skills: int = 6,
 ) -> Window | None:
     led = [s for s in plan if s.teacher >= 0]
     if not led and kind != "unmet":
@@ -110,6 +111,7 @@ def _window(
         teachers=dict.fromkeys(blocks, teachers),
         learners=learners,
         exact=False,
+        max_skills=max_skills,
     )
 
 
@@ -133,7 +135,7 @@ def improve(
     overlap = _overlap(cp)
     stats = LnsStats()
     score = dict.fromkeys(KINDS, 1.0)
-    size, learner_cap, budget = 5, 40, 2.0
+    size, learner_cap, budget = 3, 24, 1.5
     work = 0.0
     while True:
         now = time.monotonic()

@@ -92,6 +92,7 @@ def enumerate_candidates(
                     # fewer room features, no variety or continuity cost)
                     subjects = [-1, *np.flatnonzero(cp.teacher_subject[t]).tolist()]
                     options = [(int(s), -1) for s in subjects if s < 0 or (s, m) in prep.goal_mask]
+                found: list[tuple[int, Candidate]] = []
                 for s, k in options:
                     is_current = cur is not None and cur.key == (m, s, k, t)
                     if not exact and not is_current and (s, m) not in prep.goal_mask:
@@ -111,8 +112,25 @@ def enumerate_candidates(
                         rooms = sorted(set(rooms) | {cur.room})
                     if len(members) < cp.mod_min[m] or (not room_left and not is_current):
                         continue
-                    cands.append(Candidate(b, t, m, s, k, sorted(members), rooms))
-        # teacherless pools
+                    rank = 1 << 30 if is_current else len(members)
+                    found.append((rank, Candidate(b, t, m, s, k, sorted(members), rooms)))
+                if window.max_skills is not None and len(found) > window.max_skills:
+                    found.sort(key=lambda f: -f[0])
+                    found = found[: window.max_skills]
+                cands.extend(c for _, c in found)
+        # teacherless pools; in an LNS window a learner may stay in their pool's room or move
+        # to one of the two rooms with the most spare seats (seating is interchangeable, and
+        # offering every room only adds symmetric choices)
+        spare_rooms: set[int] | None = None
+        home: dict[int, int] = {}
+        if not exact:
+            spare = cp.room_capacity - ctx.room_load[:, b]
+            spare = np.where(cp.room_available[:, b], spare, -1)
+            spare_rooms = {int(r) for r in np.argsort(-spare, kind="stable")[:2]}
+            for x in free:
+                cur_s = ctx.current.get((int(x), b))
+                if cur_s is not None and cur_s.teacher < 0:
+                    home[int(x)] = cur_s.room
         for m in map(int, np.flatnonzero(~cp.mod_teacher)):
             subjects = [-1, *range(len(cp.subject_ids))]
             if True:  # dominated subjects, as for teacher-led sessions without a skill
@@ -136,6 +154,8 @@ def enumerate_candidates(
                     for f in fixed:
                         banned |= prep.avoid.get(f, set())
                     joiners = [int(x) for x in free if int(x) not in banned]
+                    if spare_rooms is not None and r not in spare_rooms:
+                        joiners = [x for x in joiners if home.get(x) == r]
                     if not joiners and not fixed:
                         continue
                     pools.append(Pool(b, m, s, r, list(fixed), joiners))

@@ -195,6 +195,11 @@ class WindowModel:
             params.max_time_in_seconds = time_limit
         if self.hint_values is not None:
             params.keep_all_feasible_solutions_in_presolve = True
+        if not proving:
+            # LNS windows: probing and symmetry detection cost more than they give here
+            # (measured on large.json: presolve alone used a 4 s budget)
+            params.cp_model_probing_level = 0
+            params.symmetry_level = 0
         if proving and workers == 2 and not deterministic:
             # measured on tiny.json: this pair proves optimality where the default pair
             # of workers stalls 7 % from the bound after 60 s

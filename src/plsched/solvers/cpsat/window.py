@@ -29,6 +29,7 @@ class Window:
     teachers: dict[int, frozenset[int] | None] = field(default_factory=dict)
     learners: dict[int, frozenset[int] | None] = field(default_factory=dict)
     exact: bool = True  # False: candidates limited to what learners' goals ask for
+    max_skills: int | None = None  # per teacher and modality, the skills most can attend
 
     @staticmethod
     def whole(cp: CompiledProblem) -> Window:
