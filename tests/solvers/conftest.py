@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from plsched import Instance, parse_instance
+from plsched import Instance, Schedule, parse_instance
 from plsched.check import check
 from plsched.scoring import SCALE, score
 from plsched.solve import Result, solve
@@ -182,13 +182,13 @@ def ready_for_b(*ids: str, **extra: Any) -> list[dict[str, Any]]:
 # -- solving and checking ----------------------------------------------------------------------
 
 
-def assert_checked(instance: Instance, result: Result) -> None:
+def assert_checked(instance: Instance, result: Result, previous: Schedule | None = None) -> None:
     """The plan keeps every hard rule and the scoring layer agrees with the solver exactly."""
     assert result.status in ("optimal", "feasible"), result.stats.get("reason")
     report = check(instance, result.plan)
     assert report.violations == (), [str(v) for v in report.violations]
     assert report.ok
-    scored = score(instance, result.plan)
+    scored = score(instance, result.plan, previous)
     assert result.objective is not None
     assert scored.scaled == round(result.objective * SCALE)
     assert scored.scaled == result.stats["solver_objective_scaled"]
