@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("gap", "gap %", "pct"),
     ("coverage_gap", "coverage gap %", "pct"),
     ("peak_mib", "peak MiB", ",.0f"),
+    ("wall_s", "process wall s", ".1f"),
     ("verdict", "checker", "s"),
     ("rules_broken", "rules broken", "rules"),
     ("goal_minutes_met_share", "goal min met", "pct"),
@@ -183,26 +185,45 @@ def run_method(
         "time_limit": time_limit,
     }
     log.info("running %s on %s (time limit %s s)", method, instance_path.name, time_limit)
-    try:
-        proc = subprocess.run(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=time_limit + GRACE_SECONDS,
-            preexec_fn=_cap_memory,
-            check=False,
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=err, text=True, preexec_fn=_cap_memory
         )
-    except subprocess.TimeoutExpired:
-        return {**base, "verdict": "no plan (timeout)"}
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    if proc.returncode == 0 and lines:
+        returncode, peak_kib, timed_out = _wait(proc, time_limit + GRACE_SECONDS)
+        base["wall_s"] = time.monotonic() - t0
+        base["peak_mib"] = peak_kib / 1024.0
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if timed_out:
+        return {**base, "verdict": f"no plan (timeout after {base['wall_s']:.0f} s)"}
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if returncode == 0 and lines:
         row: dict[str, Any] = json.loads(lines[-1])
         return {**row, **base}
     if lines and json.loads(lines[-1]).get("error") == "out of memory":
         return {**base, "verdict": "no plan (out of memory)"}
-    return {**base, "verdict": _failure(proc.stderr, proc.returncode)}
+    return {**base, "verdict": _failure(stderr, returncode)}
+
+
+def _wait(proc: subprocess.Popen[str], timeout: float) -> tuple[int, int, bool]:
+    """Reap the child with wait4: (exit code, its own peak RSS in KiB, whether it was killed
+    for overrunning ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    timed_out = False
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            timed_out = True
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.05)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    return proc.returncode, int(usage.ru_maxrss), timed_out
 
 
 def add_ratios(rows: list[dict[str, Any]]) -> None:
@@ -235,6 +256,11 @@ def run_instance(
     path = resolve_instance(name)
     label = name.removesuffix(".json") if name.endswith(".json") else name
     rows = [runner(m, path, time_limit, seed, name=label) for m in (methods or methods_for(name))]
+    learners = next((r["learners"] for r in rows if r.get("learners") is not None), None)
+    if learners is None:
+        learners = len(json.loads(path.read_text(encoding="utf-8")).get("learners", []))
+    for row in rows:
+        row.setdefault("learners", learners)
     add_ratios(rows)
     return rows
 
