@@ -131,6 +131,11 @@ def solve(
     plan = construct(cp, prep, rng)
     timings["construction"] = time.monotonic() - t
     timings["first_feasible"] = time.monotonic() - t0
+    unplaced = _unplaced(cp, plan)
+    if unplaced:
+        return _infeasible(
+            instance, opts, timings, {"strategy": "construction", "reason": unplaced}
+        )
     first = score(instance, _schedule(instance, cp, plan, "feasible", opts), previous)
     objective = first.scaled
     report(objective / SCALE, lb.scaled / SCALE, "construction")
@@ -188,15 +193,8 @@ def solve(
     timings["improvement"] = time.monotonic() - t
 
     if status == "infeasible":
-        plan_out = Schedule(
-            instance=instance.name,
-            status="infeasible",
-            solve_seconds=round(time.monotonic() - t0, 3),
-            seed=opts.seed,
-            options=_options(opts, stats),
-            plsched_version=__version__,
-        )
-        return Result("infeasible", plan_out, None, None, None, {}, (), timings, stats)
+        timings["total"] = time.monotonic() - t0
+        return _infeasible(instance, opts, timings, stats)
 
     final = score(instance, _schedule(instance, cp, plan, "feasible", opts), previous)
     if final.scaled != solver_objective:
@@ -247,6 +245,37 @@ def solve(
     return Result(
         status, schedule, objective_f, bound_f, gap, dict(final.weighted), unmet, timings, stats
     )
+
+
+def _unplaced(cp: CompiledProblem, plan: list[Sess]) -> str:
+    """A sentence naming a learner and block left without a session, or ''."""
+    placed = np.zeros((cp.n_learners, cp.n_blocks), dtype=bool)
+    for s in plan:
+        placed[list(s.members), s.block] = True
+    missing = cp.learner_available & ~placed
+    if not missing.any():
+        return ""
+    l, b = (int(x) for x in np.argwhere(missing)[0])
+    blocks = sorted({cp.block_ids[int(x)] for x in np.flatnonzero(missing.any(axis=0))})
+    return (
+        f"the rooms open in block {cp.block_ids[b]!r} cannot seat every learner present "
+        f"(learner {cp.learner_ids[l]!r} has no place; {int(missing.sum())} learner-blocks in "
+        f"{len(blocks)} block(s) are short)"
+    )
+
+
+def _infeasible(
+    instance: Instance, opts: SolveOptions, timings: dict[str, float], stats: dict[str, object]
+) -> Result:
+    plan_out = Schedule(
+        instance=instance.name,
+        status="infeasible",
+        solve_seconds=round(timings.get("total", 0.0), 3),
+        seed=opts.seed,
+        options={**_options(opts, stats), "reason": stats.get("reason")},
+        plsched_version=__version__,
+    )
+    return Result("infeasible", plan_out, None, None, None, {}, (), timings, stats)
 
 
 def _options(opts: SolveOptions, stats: dict[str, object]) -> dict[str, object]:

@@ -9,17 +9,19 @@ from plsched.generate.presets import Preset
 __all__ = ["DAYS", "make_blocks"]
 
 DAYS = ("mon", "tue", "wed", "thu", "fri")
-_BLOCKS_PER_DAY = 6
 _FIRST_START = 8 * 60 + 30
 _PASSING = 10
 _LUNCH = 40
 
 
 def make_blocks(preset: Preset) -> list[dict[str, Any]]:
-    """Five days of six blocks (60 minutes, lunch after the third); ids like ``mon-1``."""
+    """The preset's days (Monday on) of its blocks (60 minutes, lunch after the third); ids
+    like ``mon-1``. By default five days of six blocks."""
     blocks = []
-    for day in DAYS:
-        count = 4 if preset.early_release and day == "wed" else _BLOCKS_PER_DAY
+    for day in DAYS[: preset.days]:
+        count = preset.blocks_per_day
+        if preset.early_release and day == "wed":
+            count = min(count, 4)
         start = _FIRST_START
         for k in range(1, count + 1):
             minutes = 45 if preset.short_last_block and k == count else 60

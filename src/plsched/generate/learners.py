@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from plsched.generate.curriculum import Curriculum
+from plsched.generate.presets import Preset
 
 __all__ = ["BANDS", "band_of", "make_learners"]
 
@@ -16,7 +17,6 @@ BANDS = (("K-2", 5, 7), ("3-5", 8, 10), ("6-8", 11, 14))
 _LEVEL_NOISE = (-2, -1, 0, 1, 2)
 _LEVEL_NOISE_P = np.cumsum((0.05, 0.20, 0.50, 0.20, 0.05))
 _FOCUS_COUNT_P = np.cumsum((0.4, 0.4, 0.2))  # 1, 2 or 3 focus skills
-_SKILL_GROUP_MINUTES = (120, 150, 180)
 
 
 def band_of(age: int) -> str:
@@ -56,16 +56,17 @@ def _levels(
 
 
 def make_learners(
-    count: int,
+    preset: Preset,
     curricula: Sequence[Curriculum],
     block_ids: Sequence[str],
     rng: np.random.Generator,
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
     """The learners, and the level of each one's lowest ready skill per subject."""
+    count = preset.learners
     width = max(3, len(str(count)))
     learners: list[dict[str, Any]] = []
     levels: dict[str, dict[str, int]] = {}
-    ages = rng.integers(5, 15, size=count)
+    ages = rng.integers(preset.ages[0], preset.ages[1] + 1, size=count)
     for i in range(count):
         lid = f"l{i + 1:0{width}d}"
         age = int(ages[i])
@@ -92,7 +93,9 @@ def make_learners(
                     {
                         "subject": subject,
                         "modality": "small_group",
-                        "minutes_per_week": _SKILL_GROUP_MINUTES[int(rng.integers(3))],
+                        "minutes_per_week": preset.group_minutes[
+                            int(rng.integers(len(preset.group_minutes)))
+                        ],
                         "focus": _focus(frontier[subject], rng),
                     }
                 )
@@ -109,7 +112,7 @@ def make_learners(
             goals.append(
                 {"subject": None, "modality": "community", "minutes_per_week": 60, "focus": []}
             )
-        if rng.random() < 0.2:
+        if preset.conferences and rng.random() < 0.2:
             goals.append(
                 {"subject": None, "modality": "conference", "minutes_per_week": 30, "focus": []}
             )

@@ -16,7 +16,11 @@ class Preset:
     ``ranges`` are the level ranges of the math and literacy teachers; ``generalist_share`` is
     the share of them qualified in both subjects (1.0: every teacher teaches both, as in a small
     school). ``early_release`` shortens Wednesday to four blocks; ``short_last_block`` makes
-    the last block of each day 45 minutes.
+    the last block of each day 45 minutes. ``days`` and ``blocks_per_day`` set the plan's
+    horizon (a week by default, two short days for ``tiny``), ``subjects`` the subjects taught,
+    ``ages`` the youngest and oldest learner, ``group_minutes`` the small-group goal minutes a
+    learner may have per subject over the horizon, and ``conferences`` whether some learners
+    have a conference goal.
     """
 
     name: str
@@ -25,6 +29,12 @@ class Preset:
     generalist_share: float = 0.25
     early_release: bool = False
     short_last_block: bool = False
+    days: int = 5
+    blocks_per_day: int = 6
+    subjects: tuple[str, ...] = ("math", "literacy", "science")
+    ages: tuple[int, int] = (5, 14)
+    group_minutes: tuple[int, ...] = (120, 150, 180)
+    conferences: bool = True
 
     def __post_init__(self) -> None:
         if self.learners < 2:
@@ -33,11 +43,31 @@ class Preset:
             raise ValueError(f"preset {self.name!r}: generalist_share must lie in [0, 1].")
         if not self.ranges or any(lo > hi for lo, hi in self.ranges):
             raise ValueError(f"preset {self.name!r}: level ranges must be (low, high) pairs.")
+        if not 1 <= self.days <= 5 or not 1 <= self.blocks_per_day <= 6:
+            raise ValueError(f"preset {self.name!r}: 1-5 days of 1-6 blocks.")
+        if not self.subjects or not set(self.subjects) <= {"math", "literacy", "science"}:
+            raise ValueError(f"preset {self.name!r}: subjects come from math, literacy, science.")
+        if not 5 <= self.ages[0] <= self.ages[1] <= 14:
+            raise ValueError(f"preset {self.name!r}: ages must lie within 5-14.")
+        if not self.group_minutes or min(self.group_minutes) <= 0:
+            raise ValueError(f"preset {self.name!r}: group_minutes must be positive.")
 
 
 PRESETS: Mapping[str, Preset] = MappingProxyType(
     {
-        "tiny": Preset("tiny", 30, ranges=((0, 4), (4, 8)), generalist_share=1.0),
+        # Two short days of math for the youngest two bands: small enough to prove optimal.
+        "tiny": Preset(
+            "tiny",
+            30,
+            ranges=((0, 2), (2, 5)),
+            generalist_share=1.0,
+            days=2,
+            blocks_per_day=3,
+            subjects=("math",),
+            ages=(5, 8),
+            group_minutes=(60, 120),
+            conferences=False,
+        ),
         "small": Preset("small", 120, generalist_share=0.5, short_last_block=True),
         "school": Preset("school", 500, early_release=True),
         "large": Preset("large", 1000, early_release=True, short_last_block=True),

@@ -32,11 +32,11 @@ def make_rooms(
 
     Zones cover most teachers leading a session at once plus independent sessions of 30 for
     everyone; labs host the hands-on science workshops (``lab_sessions`` a week at target
-    size) two at a time.
+    size) two at a time; a school without them has no lab.
     """
     busiest = max(learners_per_block, default=0)
     rooms: list[dict[str, Any]] = []
-    labs = max(1, math.ceil(1.3 * lab_sessions / (2 * len(block_ids))))
+    labs = max(1, math.ceil(1.3 * lab_sessions / (2 * len(block_ids)))) if lab_sessions else 0
     for k in range(1, labs + 1):
         rooms.append(_room(f"lab-{k}", 32, ["lab"], 2, []))
     for k in range(1, max(1, round(busiest / 250)) + 1):

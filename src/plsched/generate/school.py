@@ -112,10 +112,13 @@ def generate_school(
     """
     if curricula is None:
         curricula = load_curricula()
+    curricula = [c for c in curricula if c.subject in preset.subjects]
+    subjects = [s for s in SUBJECTS if s["id"] in preset.subjects]
+    offered = [m for m in MODALITIES if _offered(preset, m["id"])]
     blocks = make_blocks(preset)
     block_ids = [b["id"] for b in blocks]
     days = day_blocks(blocks)
-    learners, levels = make_learners(preset.learners, curricula, block_ids, rng)
+    learners, levels = make_learners(preset, curricula, block_ids, rng)
 
     modalities = {m["id"]: m for m in MODALITIES}
     minutes = [b["minutes"] for b in blocks]
@@ -134,7 +137,9 @@ def generate_school(
                 need[team_of(teams, g["subject"], levels[learner["id"]][g["subject"]])] += sessions
             if m["room_features"]:
                 lab_sessions += sessions
-    teachers = make_teachers(preset, teams, need, general, days, rng)
+    teachers = make_teachers(
+        preset, teams, need, general, days, rng, offered=[m["id"] for m in offered]
+    )
     cover_needs(teachers, learners, levels, rng)
     present = [sum(1 for le in learners if b not in le["unavailable"]) for b in block_ids]
     rooms = make_rooms(present, len(teachers), lab_sessions, block_ids, rng)
@@ -150,13 +155,22 @@ def generate_school(
         "name": name,
         "blocks": blocks,
         "competency_models": [],
-        "subjects": [dict(s, room_features=list(s["room_features"])) for s in SUBJECTS],
-        "modalities": [dict(m, room_features=list(m["room_features"])) for m in MODALITIES],
+        "subjects": [dict(s, room_features=list(s["room_features"])) for s in subjects],
+        "modalities": [dict(m, room_features=list(m["room_features"])) for m in offered],
         "rooms": rooms,
         "teachers": teachers,
         "learners": learners,
         "policy": {},
     }
+
+
+def _offered(preset: Preset, modality: str) -> bool:
+    """Workshops are hands-on science; conferences only where the preset has them."""
+    if modality == "workshop":
+        return "science" in preset.subjects
+    if modality == "conference":
+        return preset.conferences
+    return True
 
 
 def _level_span(curricula: list[Curriculum]) -> dict[str, tuple[int, int]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,10 +53,11 @@ def teacher_sessions(teacher: Mapping[str, Any], day_blocks: Mapping[str, Sequen
 def teams_for(preset: Preset, levels: Mapping[str, tuple[int, int]]) -> list[Team]:
     """Math/literacy teams per level range (one team for both when all are generalists)."""
     teams: list[Team] = []
-    if preset.generalist_share >= 1.0:
-        teams += [Team(("math", "literacy"), lo, hi) for lo, hi in preset.ranges]
+    core = tuple(s for s in ("math", "literacy") if s in levels)
+    if preset.generalist_share >= 1.0 and core:
+        teams += [Team(core, lo, hi) for lo, hi in preset.ranges]
     else:
-        for subject in ("math", "literacy"):
+        for subject in core:
             teams += [Team((subject,), lo, hi) for lo, hi in preset.ranges]
     if "science" in levels:
         teams.append(Team(("science",), *levels["science"]))
@@ -80,9 +81,10 @@ def _new_teacher(
     rng: np.random.Generator,
 ) -> dict[str, Any]:
     quals = [{"subject": s, "min_level": team.low, "max_level": team.high} for s in team.subjects]
-    if team.subjects in (("math",), ("literacy",)) and rng.random() < preset.generalist_share:
+    if team.subjects in (("math",), ("literacy",)):
         other = "literacy" if team.subjects == ("math",) else "math"
-        quals.append({"subject": other, "min_level": team.low, "max_level": team.high})
+        if other in preset.subjects and rng.random() < preset.generalist_share:
+            quals.append({"subject": other, "min_level": team.low, "max_level": team.high})
     modalities = ["small_group"]
     if "science" in team.subjects or rng.random() < 0.15:
         modalities.append("workshop")
@@ -91,8 +93,9 @@ def _new_teacher(
             modalities.append(extra)
     tags = [tag for tag, p in (("ell", 0.15), ("sped", 0.10)) if rng.random() < p]
     days = list(day_blocks)
-    if rng.random() < 0.15:  # part-time: whole days away, a lower weekly cap
-        off = rng.choice(len(days), size=int(rng.integers(1, 3)), replace=False)
+    if rng.random() < 0.15:  # part-time: whole days away (never all), a lower weekly cap
+        away_days = min(int(rng.integers(1, 3)), len(days) - 1)
+        off = rng.choice(len(days), size=away_days, replace=False)
         unavailable = [b for j in sorted(off.tolist()) for b in day_blocks[days[j]]]
         per_day, per_week = 4, int(rng.integers(10, 15))
     else:
@@ -122,12 +125,14 @@ def make_teachers(
     general_need: Mapping[str, float],
     day_blocks: Mapping[str, Sequence[str]],
     rng: np.random.Generator,
+    offered: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Teachers per team until each team leads ``MARGIN`` times its sessions at target size.
 
     ``need`` holds each team's skill-focus sessions a week at target size, ``general_need``
     the sessions of each subject-free modality (community, conference); those are spread over
-    the teams in proportion to their need and led by whoever leads the modality.
+    the teams in proportion to their need and led by whoever leads the modality. ``offered``
+    (default: all) are the modalities of the school; a teacher leads only those.
     """
     total = sum(need.values()) or 1.0
     teachers: list[dict[str, Any]] = []
@@ -149,7 +154,9 @@ def make_teachers(
             if modality not in teachers[j]["modalities"]:
                 teachers[j]["modalities"].append(modality)
                 pool += teacher_sessions(teachers[j], day_blocks)
-    for t in teachers:  # keep the modalities in one canonical order
+    for t in teachers:  # only the school's modalities, in one canonical order
+        if offered is not None:
+            t["modalities"] = [m for m in t["modalities"] if m in offered]
         t["modalities"].sort(key=("small_group", "workshop", "conference", "community").index)
     return teachers
 

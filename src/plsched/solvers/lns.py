@@ -6,7 +6,9 @@ Neighbourhoods (chosen with adaptive weights):
 
 - ``block``: one block, a seed teacher and the teachers whose skill ranges overlap theirs;
 - ``pair``: the same teachers over two blocks (moves goal minutes between blocks);
-- ``unmet``: one block, teachers able to serve learners who still miss goal minutes.
+- ``unmet``: one block, teachers able to serve learners who still miss goal minutes;
+- ``teacher``: two teachers with overlapping skills over every block either teaches, so that
+  learners can settle with one of them for the week (teacher continuity).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ __all__ = ["LnsStats", "improve"]
 
 log = logging.getLogger(__name__)
 
-KINDS = ("block", "pair", "unmet")
+KINDS = ("block", "pair", "unmet", "teacher")
 
 
 @dataclass
@@ -71,22 +73,49 @@ def _window(
     size: int,
     learner_cap: int,
     short: np.ndarray,
+    allowed: np.ndarray,
     max_skills: int = 6,
 ) -> Window | None:
     led = [s for s in plan if s.teacher >= 0]
     if not led and kind != "unmet":
         return None
     if kind == "unmet" and short.any():
+        # a learner still missing minutes, a block where they sit in a teacherless session,
+        # and a teacher who could teach them there
         learner = int(rng.choice(np.flatnonzero(short), 1)[0])
-        avail = np.flatnonzero(cp.learner_available[learner])
-        b = int(rng.choice(avail))
-        able = np.flatnonzero(cp.teacher_available[:, b])
-        if able.size == 0:
+        pooled = [s.block for s in plan if s.teacher < 0 and learner in s.members]
+        if not pooled:
             return None
-        seed_t = int(rng.choice(able))
+        b = int(rng.choice(pooled))
+        able = cp.teacher_available[:, b] & ((cp.teacher_can_skill & allowed[learner]).any(axis=1))
+        if not able.any():
+            able = cp.teacher_available[:, b]
+        if not able.any():
+            return None
+        seed_t = int(rng.choice(np.flatnonzero(able)))
     else:
         seed_s = led[int(rng.integers(len(led)))]
         b, seed_t = seed_s.block, seed_s.teacher
+    if kind == "teacher":
+        near = np.argsort(-(overlap[seed_t] + rng.random(cp.n_teachers) * 0.5))
+        pair = {seed_t, *(int(t) for t in near[:2] if int(t) != seed_t)}
+        pair = set(list(pair)[:2])
+        blocks_t = sorted({s.block for s in led if s.teacher in pair})
+        if len(blocks_t) > 12:
+            blocks_t = sorted(int(x) for x in rng.choice(blocks_t, 12, replace=False))
+        few: dict[int, frozenset[int] | None] = {}
+        for blk in blocks_t:
+            pool = [m for s in plan if s.block == blk and s.teacher < 0 for m in s.members]
+            arr = np.asarray(pool, dtype=np.int64)
+            prio = short[arr] + rng.random(arr.size) if arr.size else arr
+            few[blk] = frozenset(int(x) for x in arr[np.argsort(-prio)[:4]])
+        return Window(
+            blocks=tuple(blocks_t),
+            teachers=dict.fromkeys(blocks_t, frozenset(pair)),
+            learners=few,
+            exact=False,
+            max_skills=max_skills,
+        )
     blocks = [b]
     if kind == "pair":
         others = [x for x in range(cp.n_blocks) if x != b]
@@ -148,7 +177,7 @@ def improve(
         kinds = [k for k in KINDS if k != "unmet" or short.any()]
         p = np.array([score[k] for k in kinds])
         kind = kinds[int(rng.choice(len(kinds), p=p / p.sum()))]
-        window = _window(cp, plan, kind, rng, overlap, size, learner_cap, short)
+        window = _window(cp, plan, kind, rng, overlap, size, learner_cap, short, prep.allowed)
         if window is None:
             break
         wm = WindowModel(cp, prep, window, plan, weights=weights, previous=previous)
