@@ -125,6 +125,37 @@ def test_same_seed_and_one_worker_give_the_same_plan_on_tiny(tiny: Instance) -> 
     assert first.objective == second.objective
 
 
+def test_one_worker_search_budget_does_not_depend_on_the_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With workers=1 the search is run on CP-SAT's deterministic time; for the same instance,
+    # seed and time limit its budget must be the same however long compiling took, or two runs
+    # on a busy machine search for different lengths and return different plans.
+    import plsched.solve as solve_module
+    from plsched.solvers.cpsat.model import WindowModel
+
+    budgets: list[float] = []
+    real_solve = WindowModel.solve
+    real_compile = solve_module.compile_problem
+
+    def recording_solve(self: WindowModel, **kwargs: Any) -> Any:
+        budgets.append(kwargs["time_limit"])
+        return real_solve(self, **kwargs)
+
+    def slow_compile(instance: Instance) -> Any:
+        time.sleep(0.3)
+        return real_compile(instance)
+
+    monkeypatch.setattr(WindowModel, "solve", recording_solve)
+    instance = school(ready_for_b("l1", "l2", "l3"), [teacher("t1")])
+    first = solve(instance, time_limit=2, seed=0, workers=1, strategy="exact")
+    monkeypatch.setattr(solve_module, "compile_problem", slow_compile)
+    second = solve(instance, time_limit=2, seed=0, workers=1, strategy="exact")
+    assert_checked(instance, first)
+    assert_checked(instance, second)
+    assert budgets[0] == budgets[1]
+
+
 @pytest.fixture(scope="module")
 def small() -> Instance:
     return load_instance(SMALL_PATH)
