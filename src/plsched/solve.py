@@ -19,7 +19,7 @@ from plsched.schema.instance import Instance
 from plsched.schema.schedule import Schedule, Status, Unmet
 from plsched.scoring import SCALE as SCALE
 from plsched.scoring import goal_shortfalls, scaled_weights, score
-from plsched.solvers.bound import lower_bound
+from plsched.solvers.bound import GoalReach, lower_bound
 from plsched.solvers.construction import construct
 from plsched.solvers.cpsat.candidates import prepare
 from plsched.solvers.cpsat.model import WindowModel
@@ -60,6 +60,14 @@ class Progress:
 
 @dataclass(frozen=True)
 class Result:
+    """What ``solve`` returns: the plan (``plsched/schedule@1``) and its figures.
+
+    ``objective``/``bound``/``gap`` repeat the plan's fields; ``timings`` holds seconds per
+    phase ("compile", "bound", "construction", "first_feasible", "improvement", "total");
+    ``stats`` the strategy used, LNS counts per neighbourhood, and the solver's own objective
+    as an integer (``solver_objective_scaled``), which the scoring layer reproduces exactly.
+    """
+
     status: Status
     plan: Schedule
     objective: float | None
@@ -293,7 +301,9 @@ def _schedule(
     )
 
 
-def _unmet(instance: Instance, cp: CompiledProblem, plan: list[Sess], reaches) -> tuple[Unmet, ...]:  # type: ignore[no-untyped-def]
+def _unmet(
+    instance: Instance, cp: CompiledProblem, plan: list[Sess], reaches: Sequence[GoalReach]
+) -> tuple[Unmet, ...]:
     why = {(cp.learner_ids[r.learner], r.subject, r.modality): r for r in reaches}
     out: list[Unmet] = []
     schedule = _schedule(instance, cp, plan, "feasible", SolveOptions())
