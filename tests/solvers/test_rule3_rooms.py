@@ -89,3 +89,15 @@ def test_teacherless_sessions_fill_rooms_within_zones_and_capacity() -> None:
     result = solve_checked(instance)
     assert result.objective == 3 * BLOCK_SHORT
     assert sorted(s.learners for s in result.plan.sessions) == [("l1",), ("l2",), ("l3",)]
+
+
+def test_two_zones_seat_a_group_of_four_and_one_learner_alone() -> None:
+    # 5 ready for a, one teacher, one room of 2 zones (independent is 1..1): one zone for the
+    # group, one for a learner alone, so the group must take 4 → |4 − 3| × 2 = 2; the one alone
+    # is short → 600: 602. (A group of 3 leaves 2 learners for 1 zone: not a plan.)
+    instance = school(
+        ready_for_a("l1", "l2", "l3", "l4", "l5"), [teacher("t1")], rooms=[room(zones=2)]
+    )
+    result = solve_checked(instance)
+    assert result.objective == BLOCK_SHORT + OFF_TARGET
+    assert [len(s.learners) for s in sessions_of(result)] == [4]
