@@ -62,7 +62,7 @@ def pools_with_pairs(
     draw: st.DrawFn,
 ) -> tuple[list[int], int, int, int, int, set[tuple[int, int]]]:
     total, count, lo, hi, target = draw(pools())
-    members = sorted(draw(st.sets(st.integers(0, 60), min_size=total, max_size=total)))
+    members = sorted(draw(st.sets(st.integers(0, 99), min_size=total, max_size=total)))
     shuffled = draw(st.permutations(members))
     n_pairs = draw(st.integers(0, total // 2))
     pairs = {
