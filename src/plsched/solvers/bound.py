@@ -60,6 +60,18 @@ def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
     out: list[GoalReach] = []
     counts = _skill_blocks(cp, prep)
     minutes = cp.block_minutes
+    # (K, B) "some teacher who leads m, has these tags and is qualified for k is in at b",
+    # cached per (modality, tag needs): learners share few distinct needs
+    taught_cache: dict[tuple[int, int], np.ndarray] = {}
+
+    def taught_all(m: int, need: int) -> np.ndarray:
+        key = (m, need)
+        if key not in taught_cache:
+            leads = cp.teacher_modalities[:, m] & ((cp.teacher_tags & need) == need)
+            can = cp.teacher_can_skill[leads].astype(np.float32)
+            taught_cache[key] = (can.T @ cp.teacher_available[leads].astype(np.float32)) > 0
+        return taught_cache[key]
+
     for g in range(cp.goal_learner.size):
         l = int(cp.goal_learner[g])
         s, m = int(cp.goal_subject[g]), int(cp.goal_modality[g])
@@ -108,8 +120,7 @@ def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
         if skills.size == 0:
             out.append(GoalReach(l, s, m, goal, 0, 0, "the learner is ready for no skill"))
             continue
-        can = cp.teacher_can_skill[np.ix_(np.flatnonzero(leads), skills)]  # (T', K')
-        taught = (can.T.astype(np.float32) @ teacher_blocks.astype(np.float32)) > 0  # (K', B)
+        taught = taught_all(m, int(cp.learner_need_tags[l]))[skills]  # (K', B)
         if not taught.any():
             out.append(
                 GoalReach(

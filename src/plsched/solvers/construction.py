@@ -74,6 +74,22 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
     sessions: list[Sess] = []
     # how many blocks each learner still has, for urgency
     blocks_left = cp.learner_available.sum(axis=1).astype(np.float64)
+    # per teacher and modality: the (subject, skills) options, computed once
+    options_of: dict[tuple[int, int], dict[int, np.ndarray]] = {}
+    for t in range(cp.n_teachers):
+        for m in map(int, np.flatnonzero(cp.teacher_modalities[t] & cp.mod_teacher)):
+            if cp.mod_skill[m]:
+                ks = np.flatnonzero(cp.teacher_can_skill[t])
+                options_of[(t, m)] = {
+                    int(s): ks[cp.skill_subject[ks] == s] for s in np.unique(cp.skill_subject[ks])
+                }
+            else:
+                subjects = [-1, *(int(s) for s in np.flatnonzero(cp.teacher_subject[t]))]
+                options_of[(t, m)] = {s: np.array([-1]) for s in subjects}
+    # readiness and focus as float matrices, so counting is a matrix-vector product
+    allowed_f = prep.allowed.astype(np.float32)
+    focus_f = (prep.allowed & cp.focus).astype(np.float32)
+    focus_any = cp.focus.astype(np.float32)
 
     for b in range(cp.n_blocks):
         d = int(cp.block_day[b])
@@ -96,19 +112,8 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
             for m in map(int, np.flatnonzero(cp.teacher_modalities[t] & cp.mod_teacher)):
                 lo, target = int(cp.mod_min[m]), int(cp.mod_target[m])
                 base = free & tag_ok & (cp.learner_max_group >= lo)
-                if cp.mod_skill[m]:
-                    pairs = [
-                        (int(cp.skill_subject[k]), int(k))
-                        for k in np.flatnonzero(cp.teacher_can_skill[t])
-                    ]
-                else:
-                    pairs = [(-1, -1)] + [
-                        (int(s), -1) for s in np.flatnonzero(cp.teacher_subject[t])
-                    ]
-                by_subject: dict[int, list[int]] = defaultdict(list)
-                for s, k in pairs:
-                    by_subject[s].append(k)
-                for s, ks in by_subject.items():
+                for s, karr in options_of[(t, m)].items():
+                    ks = karr.tolist()
                     feats = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
                     if _room_for(cp, b, lo, feats, zones_left, seats_left) < 0:
                         continue
@@ -120,24 +125,26 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
                         continue
                     idx = np.flatnonzero(want)
                     urgency[idx] = left[idx] / np.maximum(blocks_left[idx], 1.0)
+                    wf = want.astype(np.float32)
+                    same = cp.mod_mix[m] == MIX_SAME_SKILL
                     if ks == [-1]:
                         counts = np.array([idx.size])
                         focus = np.zeros(1)
+                    elif same:
+                        counts = wf @ allowed_f[:, karr]
+                        focus = wf @ focus_f[:, karr]
                     else:
-                        karr = np.asarray(ks)
-                        if cp.mod_mix[m] == MIX_SAME_SKILL:
-                            elig = prep.allowed[np.ix_(idx, karr)]
-                        else:
-                            elig = np.ones((idx.size, karr.size), dtype=bool)
-                        counts = elig.sum(axis=0)
-                        focus = (elig & cp.focus[np.ix_(idx, karr)]).sum(axis=0)
+                        counts = np.full(karr.size, idx.size)
+                        focus = wf @ focus_any[:, karr]
                     value = np.minimum(counts, target) + 0.5 * np.minimum(focus, target)
                     if s >= 0 and (t, s) in met:
-                        seen = met[(t, s)][idx]
+                        seen = (want & met[(t, s)]).astype(np.float32)
                         if ks == [-1]:
                             again = np.array([seen.sum()])
+                        elif same:
+                            again = seen @ allowed_f[:, karr]
                         else:
-                            again = (elig & seen[:, None]).sum(axis=0)
+                            again = np.full(karr.size, seen.sum())
                         value = value + np.minimum(again, target)
                     value = np.where(counts >= lo, value, -1.0)
                     for j in np.argsort(-value)[:3]:
@@ -179,14 +186,33 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
         blocks_left[cp.learner_available[:, b]] -= 1
         rest = [int(i) for i in np.flatnonzero(free)]
         if rest and filler >= 0:
-            sessions.extend(_pools(cp, prep, b, filler, rest, zones_left, seats_left))
+            pools, unseated = _pools(cp, prep, b, filler, rest, zones_left, seats_left)
+            sessions.extend(pools)
+            if unseated:
+                _squeeze(cp, prep, b, unseated, sessions, seats_left)
         elif rest:
             log.warning(
                 "no teacherless modality: %d learners unplaced in block %s",
                 len(rest),
                 cp.block_ids[b],
             )
-    return sessions
+    return _even_pools(cp, prep, sessions)
+
+
+def _even_pools(cp: CompiledProblem, prep: Prepared, sessions: list[Sess]) -> list[Sess]:
+    """Re-split each pool (block, modality, subject, room) into sessions of optimal sizes, the
+    form the CP-SAT model counts pools in (Σ|size − target| = |N − n·target|)."""
+    pools: dict[tuple[int, int, int, int], list[Sess]] = defaultdict(list)
+    out = [s for s in sessions if s.teacher >= 0]
+    for s in sessions:
+        if s.teacher < 0:
+            pools[s.pool].append(s)
+    for (b, m, subj, r), group in pools.items():
+        members = sorted(x for s in group for x in s.members)
+        lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
+        parts = split_pool(members, len(group), lo, hi, target, prep.avoid_set)
+        out.extend(Sess(b, m, subj, -1, -1, r, p) for p in parts)
+    return out
 
 
 def _form(
@@ -267,8 +293,9 @@ def _pools(
     learners: list[int],
     zones_left: np.ndarray,
     seats_left: np.ndarray,
-) -> list[Sess]:
-    """Seat the remaining learners in teacherless sessions, largest free room first."""
+) -> tuple[list[Sess], list[int]]:
+    """Seat the remaining learners in teacherless sessions, largest free room first; returns
+    the sessions and the learners left without a seat."""
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
     feats = int(cp.mod_features[m])
     out: list[Sess] = []
@@ -291,10 +318,86 @@ def _pools(
             continue
         n = min(counts, key=lambda n: abs(take - n * target))
         group, todo = todo[:take], todo[take:]
+        members = set(group)
+        paired = any(prep.avoid.get(x, set()) & members for x in group)
+        if paired and n == 1 and zones_left[r] >= 2 and take >= 2 * lo:
+            n = 2  # two sessions keep the pair apart
+        if n == 1:
+            # one session cannot hold both learners of an avoid pair: send one further
+            kept: list[int] = []
+            for x in group:
+                (todo if prep.avoid.get(x, set()) & set(kept) else kept).append(x)
+            while len(kept) < take and todo and not prep.avoid.get(todo[0], set()) & set(kept):
+                kept.append(todo.pop(0))
+            group = kept
+            take = len(group)
         for g in split_pool(group, n, lo, hi, target, prep.avoid_set):
             out.append(Sess(b, m, -1, -1, -1, r, g))
         zones_left[r] -= n
         seats_left[r] -= take
-    if todo:
-        log.warning("%d learners found no seat in block %s", len(todo), cp.block_ids[b])
-    return out
+    return out, todo
+
+
+def _squeeze(
+    cp: CompiledProblem,
+    prep: Prepared,
+    b: int,
+    learners: list[int],
+    sessions: list[Sess],
+    seats_left: np.ndarray,
+) -> None:
+    """Place learners left without a seat into sessions of block b that can take one more."""
+
+    def fits(x: int, s: Sess) -> bool:
+        size = len(s.members) + 1
+        if size > cp.mod_max[s.modality] or seats_left[s.room] < 1:
+            return False
+        if prep.avoid.get(x, set()) & set(s.members):
+            return False
+        if s.teacher < 0:
+            return True
+        if cp.learner_need_tags[x] & ~cp.teacher_tags[s.teacher]:
+            return False
+        need = int(cp.learner_need_features[x])
+        if int(cp.room_features[s.room]) & need != need:
+            return False
+        if min(int(cp.learner_max_group[y]) for y in (*s.members, x)) < size:
+            return False
+        same = s.skill >= 0 and cp.mod_mix[s.modality] == MIX_SAME_SKILL
+        return not same or bool(prep.allowed[x, s.skill])
+
+    def with_members(s: Sess, members: tuple[int, ...]) -> Sess:
+        return Sess(s.block, s.modality, s.subject, s.skill, s.teacher, s.room, members)
+
+    here = [i for i in range(len(sessions)) if sessions[i].block == b]
+    for x in learners:
+        placed = False
+        for i in here:
+            if fits(x, sessions[i]):
+                sessions[i] = with_members(sessions[i], tuple(sorted((*sessions[i].members, x))))
+                seats_left[sessions[i].room] -= 1
+                placed = True
+                break
+        # otherwise move an avoided partner out of a teacherless session, and take its place
+        for i in [] if placed else here:
+            s = sessions[i]
+            partners = prep.avoid.get(x, set()) & set(s.members)
+            if s.teacher >= 0 or len(partners) != 1:
+                continue
+            (y,) = partners
+            rest = tuple(m for m in s.members if m != y)
+            if prep.avoid.get(x, set()) & set(rest):
+                continue
+            for j in here:
+                if j != i and fits(y, sessions[j]):
+                    sessions[j] = with_members(
+                        sessions[j], tuple(sorted((*sessions[j].members, y)))
+                    )
+                    seats_left[sessions[j].room] -= 1
+                    sessions[i] = with_members(s, tuple(sorted((*rest, x))))
+                    placed = True
+                    break
+            if placed:
+                break
+        if not placed:
+            log.warning("learner %s found no seat in block %s", cp.learner_ids[x], cp.block_ids[b])
