@@ -21,7 +21,7 @@ from plsched.scoring import SCALE as SCALE
 from plsched.scoring import goal_shortfalls, scaled_weights, score
 from plsched.solvers.bound import GoalReach, lower_bound
 from plsched.solvers.construction import construct
-from plsched.solvers.cpsat.candidates import prepare
+from plsched.solvers.cpsat.candidates import Prepared, prepare
 from plsched.solvers.cpsat.model import WindowModel
 from plsched.solvers.cpsat.window import Window
 from plsched.solvers.lns import improve
@@ -139,50 +139,64 @@ def solve(
     plan = construct(cp, prep, rng)
     timings["construction"] = time.monotonic() - t
     timings["first_feasible"] = time.monotonic() - t0
-    unplaced = _unplaced(cp, plan)
-    if unplaced:
-        return _infeasible(
-            instance, opts, timings, {"strategy": "construction", "reason": unplaced}
-        )
-    first = score(instance, _schedule(instance, cp, plan, "feasible", opts), previous)
-    objective = first.scaled
-    report(objective / SCALE, lb.scaled / SCALE, "construction")
-
-    status: Status = "feasible"
-    bound_scaled = lb.scaled
     mode = opts.strategy
     if mode == "auto":
         mode = "exact" if cp.n_learners * cp.n_blocks <= EXACT_LIMIT else "lns"
     stats: dict[str, object] = {"strategy": mode}
+    status: Status = "feasible"
+    bound_scaled = lb.scaled
+    strict = instance.policy.strict_goals
+
+    unplaced = _unplaced(cp, plan)
+    if unplaced and mode == "lns":
+        plan = _seat_everyone(cp, prep, plan, weights, prev, opts, deadline)
+        unplaced = _unplaced(cp, plan)
+        if unplaced:
+            timings["total"] = time.monotonic() - t0
+            return _result_without_plan(instance, opts, timings, {**stats, "reason": unplaced})
+    if unplaced:
+        log.info("the construction left learners without a seat; CP-SAT starts unhinted")
+        plan = []
+        objective = None
+    else:
+        objective = score(
+            instance, _schedule(instance, cp, plan, "feasible", opts), previous
+        ).scaled
+        report(objective / SCALE, lb.scaled / SCALE, "construction")
     solver_objective = objective
 
     t = time.monotonic()
     if mode == "exact":
         wm = WindowModel(cp, prep, Window.whole(cp), plan, weights=weights, previous=prev)
         res = wm.solve(
-            time_limit=max(0.1, deadline - time.monotonic()),
+            time_limit=opts.time_limit if deterministic else max(0.1, deadline - time.monotonic()),
             seed=opts.seed,
             workers=opts.workers,
             deterministic=deterministic,
             proving=True,
             on_solution=lambda o, b: report(o / SCALE, b / SCALE, "cp-sat"),
         )
+        stats["cp_sat_status"] = res.status
         if res.status == "infeasible":
-            status = "infeasible"
-            stats["reason"] = "CP-SAT proved that no plan keeps every hard rule" + (
-                " and meets every goal (policy.strict_goals)"
-                if instance.policy.strict_goals
-                else ""
+            stats["reason"] = unplaced or (
+                "CP-SAT proved that no plan keeps every hard rule"
+                + (" and meets every goal (policy.strict_goals)" if strict else "")
             )
-        elif res.sessions is not None and res.after is not None:
-            if res.before is None or res.after <= res.before:
+            timings["total"] = time.monotonic() - t0
+            return _result_without_plan(instance, opts, timings, stats, "infeasible")
+        if res.sessions is not None and res.after is not None:
+            if solver_objective is None or res.after <= solver_objective:
                 plan, solver_objective = res.sessions, res.after
             if res.bound is not None:
                 bound_scaled = max(bound_scaled, int(np.ceil(res.bound - 1e-6)))
             if res.status == "optimal":
                 bound_scaled = max(bound_scaled, solver_objective)
-        stats["cp_sat_status"] = res.status
+        if solver_objective is None:
+            stats["reason"] = "no plan was found within the time limit"
+            timings["total"] = time.monotonic() - t0
+            return _result_without_plan(instance, opts, timings, stats, "unknown")
     else:
+        assert objective is not None
         plan, solver_objective, lns = improve(
             cp,
             prep,
@@ -200,10 +214,6 @@ def solve(
         stats.update(windows=lns.iterations, improved=lns.improved, tried=lns.tried, gain=lns.gain)
     timings["improvement"] = time.monotonic() - t
 
-    if status == "infeasible":
-        timings["total"] = time.monotonic() - t0
-        return _infeasible(instance, opts, timings, stats)
-
     final = score(instance, _schedule(instance, cp, plan, "feasible", opts), previous)
     if final.scaled != solver_objective:
         log.warning(
@@ -215,9 +225,19 @@ def solve(
     bound_scaled = min(bound_scaled, final.scaled)
     if final.scaled == bound_scaled:
         status = "optimal"
-    if instance.policy.strict_goals and final.raw["goal_shortfall"] > 0:
-        status = "infeasible"
-        stats["reason"] = "some goals cannot be met (policy.strict_goals)"
+    if strict and final.raw["goal_shortfall"] > 0:
+        # proven only when the per-learner relaxation already misses minutes
+        status = "infeasible" if lb.shortfall_minutes > 0 else "unknown"
+        stats["reason"] = (
+            "some goals cannot be met by any plan (policy.strict_goals): "
+            + "; ".join(
+                f"{cp.learner_ids[r.learner]}: {r.reason}"
+                for r in lb.reaches
+                if r.reachable < r.goal
+            )[:400]
+            if status == "infeasible"
+            else "no plan meeting every goal was found within the time limit"
+        )
     objective_f = final.scaled / SCALE
     bound_f = bound_scaled / SCALE
     gap = _gap(objective_f, bound_f)
@@ -272,18 +292,52 @@ def _unplaced(cp: CompiledProblem, plan: list[Sess]) -> str:
     )
 
 
-def _infeasible(
-    instance: Instance, opts: SolveOptions, timings: dict[str, float], stats: dict[str, object]
+def _seat_everyone(
+    cp: CompiledProblem,
+    prep: Prepared,
+    plan: list[Sess],
+    weights: dict[str, int],
+    prev: dict[tuple[int, int], tuple[int, int, int, int]],
+    opts: SolveOptions,
+    deadline: float,
+) -> list[Sess]:
+    """Re-plan with CP-SAT each block where the construction left someone without a seat."""
+    placed = np.zeros((cp.n_learners, cp.n_blocks), dtype=bool)
+    for s in plan:
+        placed[list(s.members), s.block] = True
+    short = np.flatnonzero((cp.learner_available & ~placed).any(axis=0))
+    for b in map(int, short):
+        left = deadline - time.monotonic()
+        if left <= 0.5:
+            break
+        window = Window(blocks=(b,), exact=False)
+        wm = WindowModel(cp, prep, window, plan, weights=weights, previous=prev, strict_goals=False)
+        res = wm.solve(
+            time_limit=min(left / 2, max(1.0, left / max(1, len(short)))),
+            seed=opts.seed,
+            workers=opts.workers,
+        )
+        if res.sessions is not None:
+            plan = res.sessions
+    return plan
+
+
+def _result_without_plan(
+    instance: Instance,
+    opts: SolveOptions,
+    timings: dict[str, float],
+    stats: dict[str, object],
+    status: Status = "infeasible",
 ) -> Result:
     plan_out = Schedule(
         instance=instance.name,
-        status="infeasible",
+        status=status,
         solve_seconds=round(timings.get("total", 0.0), 3),
         seed=opts.seed,
         options={**_options(opts, stats), "reason": stats.get("reason")},
         plsched_version=__version__,
     )
-    return Result("infeasible", plan_out, None, None, None, {}, (), timings, stats)
+    return Result(status, plan_out, None, None, None, {}, (), timings, stats)
 
 
 def _options(opts: SolveOptions, stats: dict[str, object]) -> dict[str, object]:

@@ -40,49 +40,54 @@ class Sess:
 def pool_sizes(total: int, count: int, lo: int, hi: int, target: int) -> list[int]:
     """Sizes of ``count`` sessions holding ``total`` learners with Σ|size − target| minimal.
 
-    The minimum is |total − count·target| whenever lo·count ≤ total ≤ hi·count: every session
-    sits on the same side of the target.
+    The minimum is |total − count·target| whenever lo·count ≤ total ≤ hi·count: the sizes are
+    as even as possible, so every session sits on the same side of the target.
     """
     if count == 0:
         return []
     if not lo * count <= total <= hi * count:
         raise ValueError(f"{total} learners do not fit {count} sessions of {lo}..{hi}")
-    if total >= target * count:
-        sizes = [target] * count
-        extra = total - target * count
-        for i in range(count):
-            add = min(extra, hi - target)
-            sizes[i] += add
-            extra -= add
-    else:
-        sizes = [target] * count
-        short = target * count - total
-        for i in range(count):
-            cut = min(short, target - lo)
-            sizes[i] -= cut
-            short -= cut
-    return sizes
+    base, extra = divmod(total, count)
+    return [base + 1] * extra + [base] * (count - extra)
 
 
 def split_pool(
     members: Sequence[int], count: int, lo: int, hi: int, target: int, avoid: set[tuple[int, int]]
 ) -> list[tuple[int, ...]]:
-    """Split a pool's learners into ``count`` sessions of optimal sizes, apart from avoid pairs."""
+    """Split a pool's learners into ``count`` sessions of optimal sizes, apart from avoid pairs.
+
+    Learners with avoid partners are placed first, most partners first, each into the open
+    session with the most room that holds none of its partners.
+    """
     sizes = pool_sizes(len(members), count, lo, hi, target)
-    involved = {i for pair in avoid for i in pair}
-    order = sorted(members, key=lambda m: (m not in involved, m))
+    inside = set(members)
+    partners: dict[int, set[int]] = defaultdict(set)
+    for a, b in avoid:
+        if a in inside and b in inside:
+            partners[a].add(b)
+            partners[b].add(a)
+    # partners are placed one right after the other (breadth first over the avoid graph),
+    # each into the session with the most room left, which keeps the rooms balanced
+    order: list[int] = []
+    seen: set[int] = set()
+    for start in sorted(partners, key=lambda m: (-len(partners[m]), m)):
+        if start in seen:
+            continue
+        queue = [start]
+        seen.add(start)
+        while queue:
+            m = queue.pop(0)
+            order.append(m)
+            for p in sorted(partners[m] - seen):
+                seen.add(p)
+                queue.append(p)
+    order += [m for m in members if m not in seen]
     groups: list[list[int]] = [[] for _ in sizes]
     for m in order:
-        best = None
-        for g, group in enumerate(groups):
-            if len(group) >= sizes[g]:
-                continue
-            if m in involved and any((min(m, o), max(m, o)) in avoid for o in group):
-                continue
-            if best is None or len(group) / sizes[g] < len(groups[best]) / sizes[best]:
-                best = g
-        if best is None:  # no clean place: take any open session (checked later)
-            best = next(g for g, group in enumerate(groups) if len(group) < sizes[g])
+        open_ = [g for g in range(len(groups)) if len(groups[g]) < sizes[g]]
+        clean = [g for g in open_ if not partners.get(m, set()) & set(groups[g])]
+        pick = clean or open_  # no clean place: the checker will name the pair
+        best = max(pick, key=lambda g: (sizes[g] - len(groups[g]), -g))
         groups[best].append(m)
     return [tuple(sorted(g)) for g in groups]
 

@@ -46,6 +46,7 @@ class WindowResult:
     bound: float | None  # CP-SAT's bound on the window's objective
     terms: dict[str, int]
     wall: float
+    work: float = 0.0  # CP-SAT's deterministic time, the same on every machine
 
 
 class WindowModel:
@@ -58,11 +59,16 @@ class WindowModel:
         *,
         weights: Mapping[str, int],
         previous: Mapping[tuple[int, int], tuple[int, int, int, int]] | None = None,
+        strict_goals: bool | None = None,
     ) -> None:
         self.cp, self.prep, self.window = cp, prep, window
         self.weights = dict(weights)
         self.previous = previous or {}
-        self.strict_goals = cp.instance.policy.strict_goals
+        # LNS windows keep goals soft even under policy.strict_goals: a window must accept
+        # the current plan as its hint
+        self.strict_goals = (
+            cp.instance.policy.strict_goals if strict_goals is None else strict_goals
+        )
         self.ctx = build_context(cp, window, plan)
         self.model = cp_model.CpModel()
         self.pieces: list[Piece] = []
@@ -212,12 +218,21 @@ class WindowModel:
             cp_model.INFEASIBLE: "infeasible",
         }.get(code, "unknown")
         if status not in ("optimal", "feasible"):
-            return WindowResult(status, None, before, None, None, {}, solver.wall_time)
+            return WindowResult(
+                status, None, before, None, None, {}, solver.wall_time, solver.deterministic_time
+            )
         values = self._values(solver)
         after, terms = self.objective_value(values)
         sessions = self._extract(values)
         return WindowResult(
-            status, sessions, before, after, solver.best_objective_bound, terms, solver.wall_time
+            status,
+            sessions,
+            before,
+            after,
+            solver.best_objective_bound,
+            terms,
+            solver.wall_time,
+            solver.deterministic_time,
         )
 
     def _values(self, solver: cp_model.CpSolver) -> dict[int, int]:

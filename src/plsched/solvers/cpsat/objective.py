@@ -35,10 +35,20 @@ def goal_shortfall(wm: WindowModel) -> None:
             if key not in delivered:
                 delivered[key] = Lin()
             delivered[key].add(var, minutes)
-    for learner in wm.learners:
+    # over the whole week, learners never free (away all week) still miss their goals
+    whole = len(wm.window.blocks) == cp.n_blocks and not ctx.kept and not ctx.fixed
+    learners = range(cp.n_learners) if whole else wm.learners
+    for learner in learners:
         for subject, modality, goal in wm.prep.goals_of.get(learner, []):
             lin = delivered.get((learner, subject, modality), Lin())
             out = ctx.minutes_out.get((learner, subject, modality), 0)
+            if not lin.vars:
+                if wm.strict_goals and out < goal:
+                    wm.impossible.append(
+                        f"learner {cp.learner_ids[learner]!r} can get no session for a goal"
+                    )
+                _piece(wm, "goal_shortfall", LIN, Lin(const=max(0, goal - out)))
+                continue
             if wm.strict_goals:
                 got = Lin(list(lin.vars), list(lin.coefs), out)
                 wm.model.add(got.expr() >= goal)
