@@ -136,7 +136,8 @@ def solve(
 
     t = time.monotonic()
     rng = np.random.default_rng(opts.seed)
-    plan = construct(cp, prep, rng)
+    keep = sessions_from_public(cp, previous.sessions) if previous is not None else []
+    plan = construct(cp, prep, rng, keep)
     timings["construction"] = time.monotonic() - t
     timings["first_feasible"] = time.monotonic() - t0
     mode = opts.strategy

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -59,8 +60,22 @@ def _room_for(
     return int(rooms[np.argmin(seats_left[rooms])])
 
 
-def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> list[Sess]:
-    """A plan that keeps every hard rule whenever rooms can seat every learner."""
+def construct(
+    cp: CompiledProblem,
+    prep: Prepared,
+    rng: np.random.Generator,
+    keep: Sequence[Sess] = (),
+) -> list[Sess]:
+    """A plan that keeps every hard rule whenever rooms can seat every learner.
+
+    ``keep`` (yesterday's plan, for the nightly job) is placed first: each of its teacher-led
+    sessions that still keeps every hard rule today meets again, with the members still
+    allowed in it.
+    """
+    kept_by_block: dict[int, list[Sess]] = defaultdict(list)
+    for old in keep:
+        if old.teacher >= 0:
+            kept_by_block[old.block].append(old)
     n_l = cp.n_learners
     need = _Need(cp)
     week = np.zeros(cp.n_teachers, dtype=np.int64)
@@ -91,6 +106,19 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
     focus_f = (prep.allowed & cp.focus).astype(np.float32)
     focus_any = cp.focus.astype(np.float32)
 
+    def commit(made: Sess, d: int, minutes: int, free: np.ndarray) -> None:
+        sessions.append(made)
+        arr = np.asarray(made.members)
+        week[made.teacher] += 1
+        day_led[made.teacher, d] += 1
+        free[arr] = False
+        still = need.left.get((made.subject, made.modality))
+        if still is not None:
+            still[arr] = np.maximum(still[arr] - minutes, 0)
+        if made.subject >= 0:
+            day_subject[arr, d, made.subject] += 1
+            met[(made.teacher, made.subject)][arr] = True
+
     for b in range(cp.n_blocks):
         d = int(cp.block_day[b])
         minutes = int(cp.block_minutes[b])
@@ -106,6 +134,13 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
         rng.shuffle(teachers)
         teachers.sort(key=lambda t: week[t] - cp.teacher_fair[t])
         urgency = np.zeros(n_l)
+
+        for old in kept_by_block.get(b, []):
+            if old.teacher in teachers:
+                renewed = _still_valid(cp, prep, old, free, zones_left, seats_left, week, day_led)
+                if renewed is not None:
+                    commit(renewed, d, minutes, free)
+                    teachers.remove(old.teacher)
         for t in teachers:
             options: list[tuple[float, int, int, int, np.ndarray]] = []
             tag_ok = (cp.learner_need_tags & ~cp.teacher_tags[t]) == 0
@@ -170,18 +205,7 @@ def construct(cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> 
                 )
                 if made is None:
                     continue
-                sessions.append(made)
-                members = made.members
-                week[t] += 1
-                day_led[t, d] += 1
-                arr = np.asarray(members)
-                free[arr] = False
-                still = need.left.get((s, m))
-                if still is not None:
-                    still[arr] = np.maximum(still[arr] - minutes, 0)
-                if s >= 0:
-                    day_subject[arr, d, s] += 1
-                    met[(t, s)][arr] = True
+                commit(made, d, minutes, free)
                 break
         blocks_left[cp.learner_available[:, b]] -= 1
         rest = [int(i) for i in np.flatnonzero(free)]
@@ -274,6 +298,63 @@ def _form(
             zones_left[room] += 1  # it would leave learners without a seat: undo
             seats_left[room] += len(chosen)
     return None
+
+
+def _still_valid(
+    cp: CompiledProblem,
+    prep: Prepared,
+    old: Sess,
+    free: np.ndarray,
+    zones_left: np.ndarray,
+    seats_left: np.ndarray,
+    week: np.ndarray,
+    day_led: np.ndarray,
+) -> Sess | None:
+    """Yesterday's session as it can meet today (members no longer allowed dropped), or None."""
+    b, t, m, s, k, r = old.block, old.teacher, old.modality, old.subject, old.skill, old.room
+    d = int(cp.block_day[b])
+    if not (
+        cp.teacher_available[t, b]
+        and cp.teacher_modalities[t, m]
+        and cp.mod_teacher[m]
+        and week[t] < cp.teacher_max_week[t]
+        and day_led[t, d] < cp.teacher_max_day[t]
+        and (k < 0 or cp.teacher_can_skill[t, k])
+        and (s < 0 or cp.teacher_subject[t, s])
+        and bool(cp.mod_skill[m]) == (k >= 0)
+    ):
+        return None
+    feats = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+    if (
+        not cp.room_available[r, b]
+        or zones_left[r] < 1
+        or (int(cp.room_features[r]) & feats) != feats
+    ):
+        return None
+    same = k >= 0 and cp.mod_mix[m] == MIX_SAME_SKILL
+    members: list[int] = []
+    for x in old.members:
+        need = int(cp.learner_need_features[x])
+        if (
+            free[x]
+            and not cp.learner_need_tags[x] & ~cp.teacher_tags[t]
+            and (not same or prep.allowed[x, k])
+            and (int(cp.room_features[r]) & need) == need
+            and not prep.avoid.get(x, set()) & set(members)
+        ):
+            members.append(x)
+    while members and min(int(cp.learner_max_group[x]) for x in members) < len(members):
+        members.remove(min(members, key=lambda x: int(cp.learner_max_group[x])))
+    size = len(members)
+    if not cp.mod_min[m] <= size <= cp.mod_max[m] or seats_left[r] < size:
+        return None
+    zones_left[r] -= 1
+    seats_left[r] -= size
+    if _seats_for_rest(cp, b, zones_left, seats_left) < int(free.sum()) - size:
+        zones_left[r] += 1
+        seats_left[r] += size
+        return None
+    return Sess(b, m, s, k, t, r, tuple(sorted(members)))
 
 
 def _seats_for_rest(

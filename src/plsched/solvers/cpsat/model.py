@@ -195,7 +195,7 @@ class WindowModel:
         params.num_workers = max(1, workers)
         if deterministic:
             params.max_deterministic_time = time_limit
-            params.max_time_in_seconds = max(10 * time_limit, 60.0)
+            params.max_time_in_seconds = 3 * time_limit + 5.0  # safety net only
             params.interleave_search = workers > 1
         else:
             params.max_time_in_seconds = time_limit
