@@ -40,22 +40,15 @@ def _draw(cumulative: np.ndarray, rng: np.random.Generator) -> int:
 
 
 def _levels(
-    grade: int, curricula: Sequence[Curriculum], units: int, rng: np.random.Generator
+    grade: int, curricula: Sequence[Curriculum], rng: np.random.Generator
 ) -> dict[str, tuple[int, int]]:
-    """Per subject: (level, steps done at that level), with a non-empty frontier.
-
-    With ``units`` > 0 a level's steps come in that many units and a learner has done whole
-    units only (a small school where each level's learners move through units together).
-    """
+    """Per subject: (level, steps done at that level), with a non-empty frontier."""
     out = {}
     for cur in curricula:
         noise = _LEVEL_NOISE[_draw(_LEVEL_NOISE_P, rng)]
         lvl = min(max(grade + noise, cur.min_level), cur.max_level)
         steps = len(cur.steps(lvl))
-        share = rng.uniform(0.0, 0.85)
-        if units:
-            share = math.floor(share * units) / units
-        done = int(share * steps)
+        done = int(rng.uniform(0.0, 0.85) * steps)
         while done > 0 and not cur.frontier(lvl, done):
             done -= 1
         out[cur.subject] = (lvl, done)
@@ -77,7 +70,7 @@ def make_learners(
     for i in range(count):
         lid = f"l{i + 1:0{width}d}"
         age = int(ages[i])
-        lv = _levels(min(age - 5, 8), curricula, preset.units, rng)
+        lv = _levels(min(age - 5, 8), curricula, rng)
         mastery = {cur.subject: cur.mastered(*lv[cur.subject]) for cur in curricula}
         frontier = {cur.subject: cur.frontier(*lv[cur.subject]) for cur in curricula}
         levels[lid] = {

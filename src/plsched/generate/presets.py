@@ -35,7 +35,6 @@ class Preset:
     ages: tuple[int, int] = (5, 14)
     group_minutes: tuple[int, ...] = (120, 150, 180)
     conferences: bool = True
-    units: int = 0
 
     def __post_init__(self) -> None:
         if self.learners < 2:
