@@ -25,7 +25,7 @@ from plsched.check import check
 from plsched.schema.instance import Instance
 from plsched.schema.schedule import Schedule
 from plsched.scoring import score
-from plsched.solve import solve
+from plsched.solving import solve
 
 __all__ = ["METHODS", "WORKERS", "measure"]
 
