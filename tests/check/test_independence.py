@@ -7,7 +7,13 @@ from pathlib import Path
 
 import plsched.check
 
-FORBIDDEN = ("plsched.solvers", "plsched.scoring", "plsched.compiled", "plsched.solve")
+FORBIDDEN = (
+    "plsched.solvers",
+    "plsched.scoring",
+    "plsched.compiled",
+    "plsched.solving",
+    "plsched.solve",
+)
 ALLOWED_ROOTS = {"plsched", "numpy", "networkx", "pydantic", "__future__"}
 
 

@@ -32,7 +32,7 @@ import pytest
 from plsched import Instance, Schedule, parse_instance
 from plsched.check import check
 from plsched.scoring import SCALE, score
-from plsched.solve import Result, solve
+from plsched.solving import Result, solve
 
 TINY_PATH = Path(__file__).resolve().parents[3] / "shared" / "examples" / "tiny.json"
 SMALL_PATH = Path(__file__).resolve().parents[2] / "instances" / "small.json"

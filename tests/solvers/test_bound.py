@@ -10,9 +10,9 @@ import pytest
 from plsched import Instance
 from plsched.compiled import compile_problem
 from plsched.scoring import scaled_weights, score
-from plsched.solve import Result
 from plsched.solvers.bound import LowerBound, lower_bound
 from plsched.solvers.cpsat.candidates import prepare
+from plsched.solving import Result
 
 from .conftest import (
     BLOCK_SHORT,

@@ -13,7 +13,7 @@ import pytest
 from plsched import Instance, Schedule, load_instance, parse_instance
 from plsched.io import dump_json
 from plsched.scoring import SCALE, score
-from plsched.solve import Progress, Result, SolveOptions, solve
+from plsched.solving import Progress, Result, SolveOptions, solve
 
 from .conftest import (
     SMALL_PATH,
@@ -131,7 +131,7 @@ def test_one_worker_search_budget_does_not_depend_on_the_clock(
     # With workers=1 the search is run on CP-SAT's deterministic time; for the same instance,
     # seed and time limit its budget must be the same however long compiling took, or two runs
     # on a busy machine search for different lengths and return different plans.
-    import plsched.solve as solve_module
+    import plsched.solving as solve_module
     from plsched.solvers.cpsat.model import WindowModel
 
     budgets: list[float] = []

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from plsched.errors import InputError
-    from plsched.solve import Progress, solve
+    from plsched.solving import Progress, solve
 
     if args.time_limit <= 0:
         raise InputError(f"--time-limit must be positive, got {args.time_limit}.")

@@ -1,5 +1,7 @@
 """``plsched.solve``: construction, then CP-SAT on the whole problem (small schools) or
 large-neighbourhood search (whole schools), a lower bound, and a checked, scored plan.
+
+(The module is ``solving`` so that ``plsched.solve`` can be the function.)
 """
 
 from __future__ import annotations
