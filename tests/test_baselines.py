@@ -40,19 +40,7 @@ def _grade(path: Path) -> Schedule:
     return grade_classes(_instance(path))
 
 
-# The construction seats a block's teacherless learners in as few sessions as sizes allow, so on
-# the example (one room open in tue-3) an avoid pair shares the single independent session.
-KNOWN_GREEDY_BREAK = pytest.mark.xfail(
-    reason="construction: one teacherless session in tue-3 holds the avoid pair l01/l02 (rule 6)",
-    strict=False,
-)
-
-
-@pytest.mark.parametrize(
-    "path",
-    [pytest.param(TINY, marks=KNOWN_GREEDY_BREAK), SMALL],
-    ids=["example-tiny", "small"],
-)
+@INSTANCES
 def test_greedy_plan_passes_the_checker(path: Path) -> None:
     instance = _instance(path)
     plan = greedy(instance, seed=0)
@@ -114,7 +102,7 @@ def test_runner_row_on_tiny(tmp_path: Path) -> None:
 
     grade = run_method("grade_classes", TINY, 5.0, 0, name="example-tiny")
     assert grade["method"] == "grade_classes"
-    assert grade["verdict"].endswith("violations") or grade["verdict"] == "valid"
+    assert grade["verdict"] == "valid" or "violation" in grade["verdict"], grade["verdict"]
     rows = [{**row, "instance": "example-tiny"}, grade]
     add_ratios(rows)
     assert rows[0]["objective_ratio"] == 1.0
