@@ -73,9 +73,14 @@ def construct(
     allowed in it.
     """
     kept_by_block: dict[int, list[Sess]] = defaultdict(list)
+    # teacher time promised to kept sessions later in the week is not the greedy's to take
+    reserved_week = np.zeros(cp.n_teachers, dtype=np.int64)
+    reserved_day = np.zeros((cp.n_teachers, len(cp.day_ids)), dtype=np.int64)
     for old in keep:
-        if old.teacher >= 0:
+        if old.teacher >= 0 and cp.teacher_available[old.teacher, old.block]:
             kept_by_block[old.block].append(old)
+            reserved_week[old.teacher] += 1
+            reserved_day[old.teacher, cp.block_day[old.block]] += 1
     n_l = cp.n_learners
     need = _Need(cp)
     week = np.zeros(cp.n_teachers, dtype=np.int64)
@@ -136,12 +141,19 @@ def construct(
         urgency = np.zeros(n_l)
 
         for old in kept_by_block.get(b, []):
+            reserved_week[old.teacher] -= 1
+            reserved_day[old.teacher, d] -= 1
             if old.teacher in teachers:
                 renewed = _still_valid(cp, prep, old, free, zones_left, seats_left, week, day_led)
                 if renewed is not None:
                     commit(renewed, d, minutes, free)
                     teachers.remove(old.teacher)
         for t in teachers:
+            if (
+                week[t] + reserved_week[t] >= cp.teacher_max_week[t]
+                or day_led[t, d] + reserved_day[t, d] >= cp.teacher_max_day[t]
+            ):
+                continue
             options: list[tuple[float, int, int, int, np.ndarray]] = []
             tag_ok = (cp.learner_need_tags & ~cp.teacher_tags[t]) == 0
             for m in map(int, np.flatnonzero(cp.teacher_modalities[t] & cp.mod_teacher)):
