@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from plsched.generate import generate, to_json
 
 from .schools import district, generated
@@ -17,11 +21,18 @@ def test_different_seeds_differ() -> None:
 
 
 def test_text_ends_with_one_newline_and_names_models_by_id() -> None:
-    doc = generated("tiny")
+    doc = generated("small")
     text = to_json(doc)
     assert text.endswith("}\n") and not text.endswith("\n\n")
-    assert doc["competency_models"] == []
+    assert doc["competency_models"] == generated("tiny")["competency_models"] == []
     assert [s["model"] for s in doc["subjects"]] == ["ccss-math-k8", "literacy-k8", "science-k8"]
+    assert [s["model"] for s in generated("tiny")["subjects"]] == ["ccss-math-k8"]
+
+
+@pytest.mark.parametrize("name", ["tiny", "small", "school", "large"])
+def test_checked_in_instances_are_the_generated_ones(name: str) -> None:
+    path = Path(__file__).resolve().parents[2] / "instances" / f"{name}.json"
+    assert path.read_text(encoding="utf-8") == to_json(generated(name))
 
 
 def test_district_has_eight_uniquely_named_schools_of_mixed_sizes() -> None:
