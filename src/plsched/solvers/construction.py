@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
 
 from plsched.compiled import MIX_SAME_SKILL, CompiledProblem
 from plsched.solvers.cpsat.candidates import Prepared
@@ -107,9 +108,10 @@ def construct(
                 subjects = [-1, *(int(s) for s in np.flatnonzero(cp.teacher_subject[t]))]
                 options_of[(t, m)] = {s: np.array([-1]) for s in subjects}
     # readiness and focus as float matrices, so counting is a matrix-vector product
-    allowed_f = prep.allowed.astype(np.float32)
-    focus_f = (prep.allowed & cp.focus).astype(np.float32)
-    focus_any = cp.focus.astype(np.float32)
+    # (sparse, skills × learners: each learner is ready for a few skills only)
+    allowed_f = sparse.csr_matrix(prep.allowed.T, dtype=np.float32)
+    focus_f = sparse.csr_matrix((prep.allowed & cp.focus).T, dtype=np.float32)
+    focus_any = sparse.csr_matrix(cp.focus.T, dtype=np.float32)
 
     def commit(made: Sess, d: int, minutes: int, free: np.ndarray) -> None:
         sessions.append(made)
@@ -178,18 +180,18 @@ def construct(
                         counts = np.array([idx.size])
                         focus = np.zeros(1)
                     elif same:
-                        counts = wf @ allowed_f[:, karr]
-                        focus = wf @ focus_f[:, karr]
+                        counts = (allowed_f @ wf)[karr]
+                        focus = (focus_f @ wf)[karr]
                     else:
                         counts = np.full(karr.size, idx.size)
-                        focus = wf @ focus_any[:, karr]
+                        focus = (focus_any @ wf)[karr]
                     value = np.minimum(counts, target) + 0.5 * np.minimum(focus, target)
                     if s >= 0 and (t, s) in met:
                         seen = (want & met[(t, s)]).astype(np.float32)
                         if ks == [-1]:
                             again = np.array([seen.sum()])
                         elif same:
-                            again = seen @ allowed_f[:, karr]
+                            again = (allowed_f @ seen)[karr]
                         else:
                             again = np.full(karr.size, seen.sum())
                         value = value + np.minimum(again, target)
