@@ -119,8 +119,12 @@ def make_learners(
 
         unavailable: list[str] = []
         if rng.random() < 0.05:
-            picks = rng.choice(len(block_ids), size=int(rng.integers(1, 4)), replace=False)
-            unavailable = [block_ids[j] for j in sorted(picks.tolist())]
+            # away a few blocks, never so many that the goals no longer fit the time left
+            goal_blocks = -(-sum(int(g["minutes_per_week"]) for g in goals) // 60)
+            size = min(int(rng.integers(1, 4)), len(block_ids) - goal_blocks)
+            if size > 0:
+                picks = rng.choice(len(block_ids), size=size, replace=False)
+                unavailable = [block_ids[j] for j in sorted(picks.tolist())]
 
         learners.append(
             {

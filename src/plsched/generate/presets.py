@@ -17,7 +17,7 @@ class Preset:
     the share of them qualified in both subjects (1.0: every teacher teaches both, as in a small
     school). ``early_release`` shortens Wednesday to four blocks; ``short_last_block`` makes
     the last block of each day 45 minutes. ``days`` and ``blocks_per_day`` set the plan's
-    horizon (a week by default, two short days for ``tiny``), ``subjects`` the subjects taught,
+    horizon (a week by default, one morning for ``tiny``), ``subjects`` the subjects taught,
     ``ages`` the youngest and oldest learner, ``group_minutes`` the small-group goal minutes a
     learner may have per subject over the horizon, and ``conferences`` whether some learners
     have a conference goal.
@@ -58,14 +58,14 @@ PRESETS: Mapping[str, Preset] = MappingProxyType(
         # Two short days of math for the youngest two bands: small enough to prove optimal.
         "tiny": Preset(
             "tiny",
-            30,
+            24,
             ranges=((0, 2), (2, 5)),
             generalist_share=1.0,
-            days=2,
+            days=1,
             blocks_per_day=3,
             subjects=("math",),
             ages=(5, 8),
-            group_minutes=(60, 120),
+            group_minutes=(60,),
             conferences=False,
         ),
         "small": Preset("small", 120, generalist_share=0.5, short_last_block=True),
