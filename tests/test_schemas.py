@@ -54,19 +54,19 @@ def _schema(kind: str) -> dict[str, Any]:
 
 
 def test_tiny_conforms_to_the_published_schema(tiny_data: dict[str, Any]) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
     jsonschema.validate(tiny_data, _schema("instance"))
 
 
 def test_published_schema_refuses_what_the_loader_refuses(tiny_data: dict[str, Any]) -> None:
     """Strict typing: a string where a number is due fails both the schema and the loader."""
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
     tiny_data["blocks"][0]["minutes"] = "60"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(tiny_data, _schema("instance"))
 
 
 def test_minimal_plan_conforms_to_the_published_schema() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
     plan = {"format": "plsched/schedule@1", "instance": "example-tiny", "status": "unknown"}
     jsonschema.validate(plan, _schema("schedule"))
