@@ -55,12 +55,14 @@ def _schema(kind: str) -> dict[str, Any]:
 
 def test_tiny_conforms_to_the_published_schema(tiny_data: dict[str, Any]) -> None:
     import jsonschema
+
     jsonschema.validate(tiny_data, _schema("instance"))
 
 
 def test_published_schema_refuses_what_the_loader_refuses(tiny_data: dict[str, Any]) -> None:
     """Strict typing: a string where a number is due fails both the schema and the loader."""
     import jsonschema
+
     tiny_data["blocks"][0]["minutes"] = "60"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(tiny_data, _schema("instance"))
@@ -68,5 +70,6 @@ def test_published_schema_refuses_what_the_loader_refuses(tiny_data: dict[str, A
 
 def test_minimal_plan_conforms_to_the_published_schema() -> None:
     import jsonschema
+
     plan = {"format": "plsched/schedule@1", "instance": "example-tiny", "status": "unknown"}
     jsonschema.validate(plan, _schema("schedule"))
