@@ -46,6 +46,7 @@ from plsched.baselines._plan import finish
 from plsched.compiled import CompiledProblem, compile_problem
 from plsched.schema.instance import Instance
 from plsched.schema.schedule import Schedule
+from plsched.solvers.construction import tightest_room
 from plsched.solvers.state import Sess, split_pool
 
 __all__ = ["TYPICAL_CLASS_SIZE", "grade_classes"]
@@ -211,7 +212,7 @@ def _timetable(
             features = int(cp.mod_features[c.modality])
             if c.subject >= 0:
                 features |= int(cp.subject_features[c.subject])
-            r = _room(cp, b, here.size, features, zones_left, seats_left)
+            r = tightest_room(cp, b, here.size, features, zones_left, seats_left)
             if r < 0:
                 continue
             here = here[(cp.learner_need_features[here] & ~cp.room_features[r]) == 0]
@@ -253,27 +254,6 @@ def _teacher(
     missing = np.array([(needed & ~int(cp.teacher_tags[t])).bit_count() for t in candidates])
     order = np.lexsort((candidates, week[candidates], missing, candidates != c.teacher))
     return int(candidates[order[0]])
-
-
-def _room(
-    cp: CompiledProblem,
-    b: int,
-    size: int,
-    features: int,
-    zones_left: np.ndarray,
-    seats_left: np.ndarray,
-) -> int:
-    """The tightest open room with the features and seats for ``size``; −1 when none."""
-    ok = (
-        cp.room_available[:, b]
-        & (zones_left > 0)
-        & (seats_left >= size)
-        & ((cp.room_features & features) == features)
-    )
-    rooms = np.flatnonzero(ok)
-    if rooms.size == 0:
-        return -1
-    return int(rooms[np.argmin(seats_left[rooms])])
 
 
 def _independent(

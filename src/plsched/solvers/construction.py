@@ -40,7 +40,7 @@ class _Need:
         return arr if arr is not None else np.zeros(n, dtype=np.int64)
 
 
-def _room_for(
+def tightest_room(
     cp: CompiledProblem,
     b: int,
     size: int,
@@ -48,6 +48,7 @@ def _room_for(
     zones_left: np.ndarray,
     seats_left: np.ndarray,
 ) -> int:
+    """The tightest open room in block b with the features and seats for ``size``; -1 if none."""
     ok = (
         cp.room_available[:, b]
         & (zones_left > 0)
@@ -164,7 +165,7 @@ def construct(
                 for s, karr in options_of[(t, m)].items():
                     ks = karr.tolist()
                     feats = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
-                    if _room_for(cp, b, lo, feats, zones_left, seats_left) < 0:
+                    if tightest_room(cp, b, lo, feats, zones_left, seats_left) < 0:
                         continue
                     left = need.get(s, m, n_l)
                     want = base & (left > 0)
@@ -303,7 +304,7 @@ def _form(
         feats = base
         for c in chosen:
             feats |= int(cp.learner_need_features[c])
-        room = _room_for(cp, b, len(chosen), feats, zones_left, seats_left)
+        room = tightest_room(cp, b, len(chosen), feats, zones_left, seats_left)
         if room >= 0:
             zones_left[room] -= 1
             seats_left[room] -= len(chosen)
