@@ -20,7 +20,7 @@ def test_generate_writes_a_loadable_file(
     assert main(["generate", "--preset", "tiny", "--seed", "3", "-o", str(out)]) == 0
     first = out.read_bytes()
     line = capsys.readouterr().out.strip()
-    assert line == f"{out}: 24 learners, {len(load_instance(out).teachers)} teachers, " + (
+    assert line == f"{out}: 20 learners, {len(load_instance(out).teachers)} teachers, " + (
         f"{len(load_instance(out).rooms)} rooms"
     )
     assert main(["generate", "--preset", "tiny", "--seed", "3", "-o", str(out)]) == 0

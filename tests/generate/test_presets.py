@@ -14,7 +14,7 @@ from plsched.summary import summarize
 
 from .schools import district, generated
 
-EXPECTED_LEARNERS = {"tiny": 24, "small": 120, "school": 500, "large": 1000, "xl": 2000}
+EXPECTED_LEARNERS = {"tiny": 20, "small": 120, "school": 500, "large": 1000, "xl": 2000}
 
 
 def test_presets_have_the_documented_sizes() -> None:

@@ -58,7 +58,7 @@ PRESETS: Mapping[str, Preset] = MappingProxyType(
         # Two short days of math for the youngest two bands: small enough to prove optimal.
         "tiny": Preset(
             "tiny",
-            24,
+            20,
             ranges=((0, 2), (2, 5)),
             generalist_share=1.0,
             days=1,

@@ -17,7 +17,10 @@ def _closed(block_ids: Sequence[str], rng: np.random.Generator) -> list[str]:
     """A few blocks when about one room in ten is closed (maintenance, assemblies)."""
     if rng.random() >= 0.1:
         return []
-    picks = rng.choice(len(block_ids), size=int(rng.integers(1, 5)), replace=False)
+    size = min(int(rng.integers(1, 5)), len(block_ids) - 1)  # never closed all the time
+    if size <= 0:
+        return []
+    picks = rng.choice(len(block_ids), size=size, replace=False)
     return [block_ids[j] for j in sorted(picks.tolist())]
 
 
