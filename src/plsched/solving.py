@@ -177,7 +177,7 @@ def solve(
             workers=opts.workers,
             deterministic=deterministic,
             proving=True,
-            on_solution=lambda o, b: report(o / SCALE, b / SCALE, "cp-sat"),
+            on_solution=lambda o, b: report(o / SCALE, max(b, lb.scaled) / SCALE, "cp-sat"),
         )
         stats["cp_sat_status"] = res.status
         if res.status == "infeasible":
