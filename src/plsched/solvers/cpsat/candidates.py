@@ -132,14 +132,14 @@ def enumerate_candidates(
                 if cur_s is not None and cur_s.teacher < 0:
                     home[int(x)] = cur_s.room
         for m in map(int, np.flatnonzero(~cp.mod_teacher)):
-            subjects = [-1, *range(len(cp.subject_ids))]
-            if True:  # dominated subjects, as for teacher-led sessions without a skill
-                current = {
-                    x.subject for x in ctx.current_sessions if x.block == b and x.modality == m
-                }
-                subjects = [
-                    s for s in subjects if s == -1 or (s, m) in prep.goal_mask or s in current
-                ]
+            # a subject no goal asks for is dominated by no subject (as for teacher-led
+            # sessions without a skill); the current plan's subjects stay expressible
+            current = {x.subject for x in ctx.current_sessions if x.block == b and x.modality == m}
+            subjects = [
+                s
+                for s in [-1, *range(len(cp.subject_ids))]
+                if s == -1 or (s, m) in prep.goal_mask or s in current
+            ]
             for s in subjects:
                 feats = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
                 for r in range(cp.n_rooms):
