@@ -46,7 +46,7 @@ from plsched.baselines._plan import finish
 from plsched.compiled import CompiledProblem, compile_problem
 from plsched.schema.instance import Instance
 from plsched.schema.schedule import Schedule
-from plsched.solvers.construction import tightest_room
+from plsched.solvers.seating import tightest_room
 from plsched.solvers.state import Sess, split_pool
 
 __all__ = ["TYPICAL_CLASS_SIZE", "grade_classes"]
