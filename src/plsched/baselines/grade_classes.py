@@ -46,7 +46,7 @@ from plsched.baselines._plan import finish
 from plsched.compiled import CompiledProblem, compile_problem
 from plsched.schema.instance import Instance
 from plsched.schema.schedule import Schedule
-from plsched.solvers.seating import tightest_room
+from plsched.solvers.seating import roomiest_first, tightest_room
 from plsched.solvers.state import Sess, split_pool
 
 __all__ = ["TYPICAL_CLASS_SIZE", "grade_classes"]
@@ -272,14 +272,7 @@ def _independent(
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
     features = int(cp.mod_features[m])
     pairs = {(int(a), int(c)) for a, c in cp.avoid_pairs}
-    rooms = [
-        int(r)
-        for r in np.argsort(-seats_left, kind="stable")
-        if cp.room_available[r, b]
-        and zones_left[r] > 0
-        and seats_left[r] >= lo
-        and (int(cp.room_features[r]) & features) == features
-    ]
+    rooms = roomiest_first(cp, b, lo, features, zones_left, seats_left)
     out: list[Sess] = []
     todo = learners
     for r in rooms:

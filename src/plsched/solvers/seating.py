@@ -12,7 +12,14 @@ from plsched.compiled import MIX_SAME_SKILL, CompiledProblem
 from plsched.solvers.cpsat.candidates import Prepared
 from plsched.solvers.state import Sess, split_pool
 
-__all__ = ["even_pools", "seat_teacherless", "seats_for_rest", "squeeze_in", "tightest_room"]
+__all__ = [
+    "even_pools",
+    "roomiest_first",
+    "seat_teacherless",
+    "seats_for_rest",
+    "squeeze_in",
+    "tightest_room",
+]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,25 @@ def tightest_room(
         return -1
     # the tightest room that fits keeps large rooms for teacherless pools
     return int(rooms[np.argmin(seats_left[rooms])])
+
+
+def roomiest_first(
+    cp: CompiledProblem,
+    b: int,
+    size: int,
+    features: int,
+    zones_left: np.ndarray,
+    seats_left: np.ndarray,
+) -> list[int]:
+    """Open rooms of block b with a free zone, the features and ``size`` seats, most seats first."""
+    return [
+        int(r)
+        for r in np.argsort(-seats_left, kind="stable")
+        if cp.room_available[r, b]
+        and zones_left[r] > 0
+        and seats_left[r] >= size
+        and (int(cp.room_features[r]) & features) == features
+    ]
 
 
 def even_pools(cp: CompiledProblem, prep: Prepared, sessions: list[Sess]) -> list[Sess]:
@@ -76,17 +102,9 @@ def seat_teacherless(
     """Seat the remaining learners in teacherless sessions, largest free room first; returns
     the sessions and the learners left without a seat."""
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
-    feats = int(cp.mod_features[m])
     out: list[Sess] = []
     todo = list(learners)
-    rooms = [
-        int(r)
-        for r in np.argsort(-seats_left, kind="stable")
-        if cp.room_available[r, b]
-        and zones_left[r] > 0
-        and seats_left[r] >= lo
-        and (int(cp.room_features[r]) & feats) == feats
-    ]
+    rooms = roomiest_first(cp, b, lo, int(cp.mod_features[m]), zones_left, seats_left)
     for r in rooms:
         if not todo:
             break
