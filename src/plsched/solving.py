@@ -184,6 +184,7 @@ def solve(
             stats["reason"] = unplaced or (
                 "CP-SAT proved that no plan keeps every hard rule"
                 + (" and meets every goal (policy.strict_goals)" if strict else "")
+                + (f"; {_unreachable(cp, lb.reaches)}" if strict and lb.shortfall_minutes else "")
             )
             timings["total"] = time.monotonic() - t0
             return _result_without_plan(instance, opts, timings, stats, "infeasible")
@@ -233,11 +234,7 @@ def solve(
         status = "infeasible" if lb.shortfall_minutes > 0 else "unknown"
         stats["reason"] = (
             "some goals cannot be met by any plan (policy.strict_goals): "
-            + "; ".join(
-                f"{cp.learner_ids[r.learner]}: {r.reason}"
-                for r in lb.reaches
-                if r.reachable < r.goal
-            )[:400]
+            + _unreachable(cp, lb.reaches)
             if status == "infeasible"
             else "no plan meeting every goal was found within the time limit"
         )
@@ -293,6 +290,18 @@ def _unplaced(cp: CompiledProblem, plan: list[Sess]) -> str:
         f"(learner {cp.learner_ids[l]!r} has no place; {int(missing.sum())} learner-blocks in "
         f"{len(blocks)} block(s) are short)"
     )
+
+
+def _unreachable(cp: CompiledProblem, reaches: Sequence[GoalReach]) -> str:
+    """The goals no plan can meet, in words (at most three named)."""
+    short = [r for r in reaches if r.reachable < r.goal]
+    named = "; ".join(
+        f"learner {cp.learner_ids[r.learner]!r}, {cp.modality_ids[r.modality]}"
+        + (f" {cp.subject_ids[r.subject]}" if r.subject >= 0 else "")
+        + f": {r.reason}"
+        for r in short[:3]
+    )
+    return named + (f"; and {len(short) - 3} more" if len(short) > 3 else "")
 
 
 def _seat_everyone(
