@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
 
 from plsched.errors import InputError
 from plsched.schema.instance import Instance
+from plsched.scoring.fair import fair_loads
 
 __all__ = ["CompiledProblem", "compile_problem"]
 
@@ -149,38 +149,6 @@ class _Bits:
         return m
 
 
-def _ceil_fraction(x: Fraction) -> int:
-    return -((-x.numerator) // x.denominator)
-
-
-def _teacher_caps(inst: Instance, avail: BoolArray, block_day: IntArray, n_days: int) -> IntArray:
-    caps = np.zeros(len(inst.teachers), dtype=np.int64)
-    for t, teacher in enumerate(inst.teachers):
-        per_day = np.bincount(block_day[avail[t]], minlength=n_days)
-        caps[t] = min(
-            teacher.max_sessions_per_week,
-            int(np.minimum(per_day, teacher.max_sessions_per_day).sum()),
-        )
-    return caps
-
-
-def fair_loads_from_caps(inst: Instance, caps: IntArray) -> IntArray:
-    """fair(t) = ceil(cap(t) × min(1, D / C)) in exact rational arithmetic."""
-    total = int(caps.sum())
-    if total == 0:
-        return np.zeros_like(caps)
-    mods = {m.id: m for m in inst.modalities}
-    mean_minutes = Fraction(sum(b.minutes for b in inst.blocks), len(inst.blocks))
-    demand = Fraction(0)
-    for learner in inst.learners:
-        for g in learner.goals:
-            m = mods[g.modality]
-            if m.teacher_required:
-                demand += Fraction(g.minutes_per_week) / (m.target_size * mean_minutes)
-    ratio = min(Fraction(1), demand / total)
-    return np.array([_ceil_fraction(int(c) * ratio) for c in caps], dtype=np.int64)
-
-
 def compile_problem(inst: Instance) -> CompiledProblem:
     """Compile a validated instance into index maps and arrays."""
     features = _Bits("room feature")
@@ -242,7 +210,8 @@ def compile_problem(inst: Instance) -> CompiledProblem:
             teacher_can_skill[t] |= (
                 (subj_of == si) & (level >= q.min_level) & (level <= q.max_level)
             )
-    caps = _teacher_caps(inst, teacher_available, block_day, len(day_ids))
+
+    fair = fair_loads(inst)  # the scoring layer's definition, shared (docs/objective.md)
 
     n_l = len(inst.learners)
     learner_index = {learner.id: i for i, learner in enumerate(inst.learners)}
@@ -326,7 +295,7 @@ def compile_problem(inst: Instance) -> CompiledProblem:
         teacher_tags=_frozen(np.array([tags.mask(t.tags) for t in inst.teachers], np.int64)),
         teacher_max_day=_frozen(np.array([t.max_sessions_per_day for t in inst.teachers])),
         teacher_max_week=_frozen(np.array([t.max_sessions_per_week for t in inst.teachers])),
-        teacher_fair=_frozen(fair_loads_from_caps(inst, caps)),
+        teacher_fair=_frozen(np.array([fair[t.id] for t in inst.teachers], dtype=np.int64)),
         learner_ids=tuple(learner.id for learner in inst.learners),
         learner_index=learner_index,
         learner_available=_frozen(learner_available),
