@@ -27,7 +27,12 @@ from plsched.solvers.cpsat.candidates import Prepared, prepare
 from plsched.solvers.cpsat.model import WindowModel
 from plsched.solvers.cpsat.window import Window
 from plsched.solvers.lns import improve
-from plsched.solvers.state import Sess, sessions_from_public, sessions_to_public
+from plsched.solvers.state import (
+    Sess,
+    assignment_matrix,
+    sessions_from_public,
+    sessions_to_public,
+)
 
 __all__ = ["Progress", "Result", "SolveOptions", "solve"]
 
@@ -277,9 +282,7 @@ def solve(
 
 def _unplaced(cp: CompiledProblem, plan: list[Sess]) -> str:
     """A sentence naming a learner and block left without a session, or ''."""
-    placed = np.zeros((cp.n_learners, cp.n_blocks), dtype=bool)
-    for s in plan:
-        placed[list(s.members), s.block] = True
+    placed = assignment_matrix(cp, plan) >= 0
     missing = cp.learner_available & ~placed
     if not missing.any():
         return ""
@@ -314,9 +317,7 @@ def _seat_everyone(
     deadline: float,
 ) -> list[Sess]:
     """Re-plan with CP-SAT each block where the construction left someone without a seat."""
-    placed = np.zeros((cp.n_learners, cp.n_blocks), dtype=bool)
-    for s in plan:
-        placed[list(s.members), s.block] = True
+    placed = assignment_matrix(cp, plan) >= 0
     short = np.flatnonzero((cp.learner_available & ~placed).any(axis=0))
     for b in map(int, short):
         left = deadline - time.monotonic()
