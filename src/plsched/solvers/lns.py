@@ -165,7 +165,6 @@ def improve(
     stats = LnsStats()
     score = dict.fromkeys(KINDS, 1.0)
     size, learner_cap, budget = 3, 24, 1.5
-    work = 0.0
     # with workers=1 the loop is deterministic: a fixed number of windows, each on CP-SAT's
     # deterministic time; the wall clock only stops a run that overshoots three-fold
     hard_stop = deadline + 2 * (deadline - time.monotonic())
@@ -200,7 +199,6 @@ def improve(
         )
         stats.iterations += 1
         stats.tried[kind] += 1
-        work += res.wall
         if res.sessions is None or res.after is None or res.before is None:
             score[kind] = max(0.2, score[kind] * 0.9)
             continue
