@@ -168,6 +168,18 @@ CASES: list[tuple[str, Mutation, tuple[str, ...]]] = [
 ]
 
 
+def _refused(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """`plsched validate PATH` exits 2 with one error line naming the file and no traceback."""
+    assert main(["validate", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("plsched: error: ")
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+    assert str(path) in err
+    return err
+
+
 @pytest.mark.parametrize(("mutate", "fragments"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_cli_refuses_with_one_sentence(
     tiny_data: Doc,
@@ -178,13 +190,7 @@ def test_cli_refuses_with_one_sentence(
 ) -> None:
     mutate(tiny_data)
     path = write_json(tiny_data)
-    assert main(["validate", str(path)]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err.startswith("plsched: error: ")
-    assert err.count("\n") == 1, err
-    assert "Traceback" not in err
-    assert str(path) in err
+    err = _refused(path, capsys)
     for fragment in fragments:
         assert fragment in err
 
@@ -230,13 +236,7 @@ def test_cli_refuses_bad_file(
     path = tmp_path / "instance.json"
     if content is not None:
         path.write_bytes(content)
-    assert main(["validate", str(path)]) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err.startswith("plsched: error: ")
-    assert err.count("\n") == 1, err
-    assert "Traceback" not in err
-    assert str(path) in err
+    err = _refused(path, capsys)
     assert fragment in err
     with pytest.raises(plsched.InputError, match="instance"):
         plsched.load_instance(path)

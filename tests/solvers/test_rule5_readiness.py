@@ -14,6 +14,7 @@ from .conftest import (
     BLOCK_SHORT,
     OFF_TARGET,
     groups,
+    independent,
     learner,
     ready_for_b,
     school,
@@ -25,15 +26,7 @@ from .conftest import (
 
 TARGET_FOUR = [
     small_group(target_size=4),
-    {
-        "id": "independent",
-        "teacher_required": False,
-        "min_size": 1,
-        "max_size": 1,
-        "target_size": 1,
-        "skill_focus": False,
-        "mix": "any",
-    },
+    independent(),
 ]
 
 
