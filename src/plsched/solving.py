@@ -27,6 +27,7 @@ from plsched.solvers.cpsat.candidates import Prepared, prepare
 from plsched.solvers.cpsat.model import WindowModel
 from plsched.solvers.cpsat.window import Window
 from plsched.solvers.lns import improve
+from plsched.solvers.polish import polish
 from plsched.solvers.state import (
     Sess,
     assignment_matrix,
@@ -206,6 +207,22 @@ def solve(
             return _result_without_plan(instance, opts, timings, stats, "unknown")
     else:
         assert objective is not None
+        # local search first (cheap, whole school), then CP-SAT windows, then local search again
+        # on what the windows changed; with workers=1 a fixed number of passes, not the clock
+        polish_rng = np.random.default_rng(opts.seed)
+        never = float("inf")
+        reserve = 0.1 * (deadline - time.monotonic())
+        plan, first = polish(
+            cp,
+            prep,
+            plan,
+            weights=weights,
+            previous=prev,
+            rng=polish_rng,
+            deadline=never if deterministic else t + 0.35 * (deadline - t),
+        )
+        objective -= first.gain
+        report(objective / SCALE, bound_scaled / SCALE, "polish")
         plan, solver_objective, lns = improve(
             cp,
             prep,
@@ -213,14 +230,25 @@ def solve(
             objective,
             weights=weights,
             previous=prev,
-            deadline=deadline,
+            deadline=deadline - reserve,
             seed=opts.seed,
             workers=opts.workers,
             deterministic=deterministic,
             on_improve=lambda o: report(o / SCALE, bound_scaled / SCALE, "lns"),
             max_windows=max(1, int(opts.time_limit)) if deterministic else None,
         )
+        plan, last = polish(
+            cp,
+            prep,
+            plan,
+            weights=weights,
+            previous=prev,
+            rng=polish_rng,
+            deadline=never if deterministic else deadline,
+        )
+        solver_objective -= last.gain
         stats.update(windows=lns.iterations, improved=lns.improved, tried=lns.tried, gain=lns.gain)
+        stats.update(polish_gain=first.gain + last.gain, polish_moves=first.moves + last.moves)
     timings["improvement"] = time.monotonic() - t
 
     final = score(instance, _schedule(instance, cp, plan, "feasible", opts), previous)

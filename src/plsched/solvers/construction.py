@@ -81,6 +81,7 @@ def construct(
     sessions: list[Sess] = []
     # how many blocks each learner still has, for urgency
     blocks_left = cp.learner_available.sum(axis=1).astype(np.float64)
+    longest = int(cp.block_minutes.max()) if cp.n_blocks else 0
     # per teacher and modality: the (subject, skills) options, computed once
     options_of: dict[tuple[int, int], dict[int, np.ndarray]] = {}
     for t in range(cp.n_teachers):
@@ -153,7 +154,9 @@ def construct(
                     if tightest_room(cp, b, lo, feats, zones_left, seats_left) < 0:
                         continue
                     left = need.get(s, m, n_l)
-                    want = base & (left > 0)
+                    # a block shorter than what is left, when one longer block would do,
+                    # leaves a few minutes that cost a whole session later
+                    want = base & (left > 0) & ~((left > minutes) & (left <= longest))
                     if s >= 0:
                         want &= day_subject[:, d, s] < cap
                     if not want.any():

@@ -1,0 +1,579 @@
+"""Local search on a whole plan: move one learner to another session of the same block, swap
+the teachers of two sessions of a block, or change a session's skill — whenever the objective
+falls and every hard rule still holds.
+
+CP-SAT windows re-plan a few teachers at a time; these moves are a thousand times cheaper, so
+they sweep every learner of the school in seconds. They attack the terms that LNS windows move
+slowly: teacher continuity (a learner's sessions of a subject spread over several teachers),
+off-focus minutes, goal minutes left short while a session with room meets, and group sizes.
+
+Each move's change of objective is computed exactly from counters kept up to date (the terms of
+docs/objective.md restricted to what the move touches); ``load_balance`` never changes, since
+no session is created or removed. Teacherless sessions of one block, modality, subject and room
+are kept as one *pool* with its session count, as the CP-SAT model counts them, and split into
+sessions of optimal sizes at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from plsched.compiled import MIX_DIVERSE, MIX_SAME_SKILL, CompiledProblem
+from plsched.solvers.cpsat.candidates import Prepared
+from plsched.solvers.seating import even_pools
+from plsched.solvers.state import Sess
+
+__all__ = ["PolishStats", "polish"]
+
+log = logging.getLogger(__name__)
+
+Key = tuple[int, int, int, int]  # (modality, subject, skill, teacher)
+
+
+@dataclass
+class _Session:
+    block: int
+    modality: int
+    subject: int
+    skill: int
+    teacher: int
+    room: int
+    members: set[int]
+    count: int  # sessions in a teacherless pool; 1 for a teacher-led session
+
+    @property
+    def key(self) -> Key:
+        return (self.modality, self.subject, self.skill, self.teacher)
+
+
+@dataclass
+class PolishStats:
+    passes: int = 0
+    moves: int = 0
+    swaps: int = 0
+    retargets: int = 0
+    gain: int = 0  # scaled objective units
+    seconds: float = 0.0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+class _State:
+    """The plan as mutable sessions, with the counters every move's delta reads."""
+
+    def __init__(
+        self,
+        cp: CompiledProblem,
+        prep: Prepared,
+        plan: Sequence[Sess],
+        weights: Mapping[str, int],
+        previous: Mapping[tuple[int, int], Key] | None,
+    ) -> None:
+        self.cp, self.prep = cp, prep
+        self.w = {k: int(weights.get(k, 0)) for k in _TERMS}
+        self.previous = previous or {}
+        self.cap = cp.instance.policy.daily_subject_cap
+        self.sessions: list[_Session] = []
+        pools: dict[tuple[int, int, int, int], _Session] = {}
+        for old in plan:
+            if old.teacher >= 0:
+                self.sessions.append(
+                    _Session(
+                        old.block,
+                        old.modality,
+                        old.subject,
+                        old.skill,
+                        old.teacher,
+                        old.room,
+                        set(old.members),
+                        1,
+                    )
+                )
+                continue
+            pool = pools.get(old.pool)
+            if pool is None:
+                pool = _Session(old.block, old.modality, old.subject, -1, -1, old.room, set(), 0)
+                pools[old.pool] = pool
+                self.sessions.append(pool)
+            pool.members.update(old.members)
+            pool.count += 1
+        self.by_block: dict[int, list[int]] = defaultdict(list)
+        self.where: dict[tuple[int, int], int] = {}
+        self.room_load: Counter[tuple[int, int]] = Counter()
+        self.delivered: Counter[tuple[int, int, int]] = Counter()  # (l, subject, modality)
+        self.teachers: dict[tuple[int, int], Counter[int]] = defaultdict(Counter)  # (l, s)
+        self.day_subject: Counter[tuple[int, int, int]] = Counter()  # (l, day, subject)
+        self.ages: dict[int, Counter[int]] = {}  # diverse session -> age counts
+        for i, s in enumerate(self.sessions):
+            self.by_block[s.block].append(i)
+            self.room_load[(s.room, s.block)] += len(s.members)
+            minutes = int(cp.block_minutes[s.block])
+            day = int(cp.block_day[s.block])
+            if cp.mod_mix[s.modality] == MIX_DIVERSE:
+                self.ages[i] = Counter(int(cp.learner_age[x]) for x in s.members)
+            for x in s.members:
+                self.where[(x, s.block)] = i
+                self.delivered[(x, s.subject, s.modality)] += minutes
+                if s.subject >= 0:
+                    self.day_subject[(x, day, s.subject)] += 1
+                    if s.teacher >= 0:
+                        self.teachers[(x, s.subject)][s.teacher] += 1
+        self.goals: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+        for l, goals in prep.goals_of.items():
+            for subject, modality, minutes in goals:
+                self.goals[(l, subject, modality)].append(minutes)
+        # sessions by block and skill (same-skill modalities) for candidate lookup
+        self.by_skill: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i, s in enumerate(self.sessions):
+            if s.skill >= 0 and cp.mod_mix[s.modality] == MIX_SAME_SKILL:
+                self.by_skill[(s.block, s.skill)].append(i)
+        self.goal_keys: list[set[tuple[int, int]]] = [set() for _ in range(cp.n_learners)]
+        for l, subject, modality in self.goals:
+            self.goal_keys[l].add((subject, modality))
+        self.by_block_other: dict[int, list[int]] = defaultdict(list)
+        for i, s in enumerate(self.sessions):
+            if s.skill < 0 or cp.mod_mix[s.modality] != MIX_SAME_SKILL:
+                self.by_block_other[s.block].append(i)
+        self.max_group = cp.learner_max_group.tolist()
+        self.allowed_skills = [
+            np.flatnonzero(prep.allowed[x]).tolist() for x in range(cp.n_learners)
+        ]
+
+    def short_any(self, l: int) -> bool:
+        return any(
+            self.delivered[(l, s, m)] < sum(self.goals[(l, s, m)]) for s, m in self.goal_keys[l]
+        )
+
+    # ---------------------------------------------------------------- per-member costs
+    def _short(self, key: tuple[int, int, int], delivered: int) -> int:
+        goals = self.goals.get(key)
+        if not goals:
+            return 0
+        # delivered minutes count towards the first goal of a (learner, subject, modality),
+        # as the scoring layer attributes them
+        return max(0, goals[0] - delivered) + sum(goals[1:])
+
+    def member_cost(self, l: int, s: _Session) -> int:
+        """Costs that depend only on (learner, session): off-focus, review, stretch, stability."""
+        cp, w = self.cp, self.w
+        cost = 0
+        m, k = s.modality, s.skill
+        if k >= 0 and cp.mod_teacher[m] and cp.mod_skill[m]:
+            if cp.has_focus[l, s.subject] and not cp.focus[l, k]:
+                cost += w["off_focus"] * int(cp.block_minutes[s.block])
+            if cp.mod_mix[m] == MIX_SAME_SKILL:
+                if cp.mastered[l, k]:
+                    cost += w["review"]
+                elif not cp.ready[l, k]:
+                    cost += w["stretch"]
+        prev = self.previous.get((l, s.block))
+        if prev is not None and prev != s.key:
+            cost += w["stability"]
+        return cost
+
+    def _size_cost(self, s: _Session, size: int) -> int:
+        target = int(self.cp.mod_target[s.modality])
+        return self.w["group_size"] * abs(size - target * s.count)
+
+    def _age_cost(self, i: int, age: int, change: int) -> int:
+        ages = self.ages.get(i)
+        if ages is None:
+            return 0
+        half = (int(self.cp.mod_target[self.sessions[i].modality]) + 1) // 2
+        before = max(0, ages[age] - half)
+        after = max(0, ages[age] + change - half)
+        return self.w["age_mix"] * (after - before)
+
+    # ---------------------------------------------------------------- feasibility
+    def can_leave(self, s: _Session) -> bool:
+        lo = int(self.cp.mod_min[s.modality])
+        return len(s.members) - 1 >= lo * s.count
+
+    def can_join(self, l: int, s: _Session, src: _Session) -> bool:
+        cp, prep = self.cp, self.prep
+        size = len(s.members) + 1
+        if size > int(cp.mod_max[s.modality]) * s.count:
+            return False
+        if s.room != src.room and self.room_load[(s.room, s.block)] + 1 > cp.room_capacity[s.room]:
+            return False
+        if prep.avoid.get(l) and prep.avoid[l] & s.members:
+            return False
+        if s.teacher < 0:
+            return True
+        if size > int(cp.learner_max_group[l]):
+            return False
+        if min(self.max_group[x] for x in s.members) < size:
+            return False
+        if (
+            s.skill >= 0
+            and cp.mod_mix[s.modality] == MIX_SAME_SKILL
+            and not prep.allowed[l, s.skill]
+        ):
+            return False
+        need_t = int(cp.learner_need_tags[l])
+        if need_t & ~int(cp.teacher_tags[s.teacher]):
+            return False
+        need_r = int(cp.learner_need_features[l])
+        return not need_r & ~int(cp.room_features[s.room])
+
+    # ---------------------------------------------------------------- deltas
+    def move_delta(self, l: int, i: int, j: int) -> int:
+        """Change of the scaled objective when learner l moves from session i to j."""
+        cp, w = self.cp, self.w
+        a, b = self.sessions[i], self.sessions[j]
+        minutes = int(cp.block_minutes[a.block])
+        day = int(cp.block_day[a.block])
+        d = self.member_cost(l, b) - self.member_cost(l, a)
+        d += self._size_cost(a, len(a.members) - 1) - self._size_cost(a, len(a.members))
+        d += self._size_cost(b, len(b.members) + 1) - self._size_cost(b, len(b.members))
+        age = int(cp.learner_age[l])
+        d += self._age_cost(i, age, -1) + self._age_cost(j, age, +1)
+        ka, kb = (l, a.subject, a.modality), (l, b.subject, b.modality)
+        if ka != kb:
+            da, db = self.delivered[ka], self.delivered[kb]
+            d += w["goal_shortfall"] * (
+                self._short(ka, da - minutes)
+                - self._short(ka, da)
+                + self._short(kb, db + minutes)
+                - self._short(kb, db)
+            )
+        if a.subject != b.subject:
+            cap = self.cap
+            if a.subject >= 0:
+                n = self.day_subject[(l, day, a.subject)]
+                d += w["variety"] * (max(0, n - 1 - cap) - max(0, n - cap))
+            if b.subject >= 0:
+                n = self.day_subject[(l, day, b.subject)]
+                d += w["variety"] * (max(0, n + 1 - cap) - max(0, n - cap))
+        changes: dict[int, list[tuple[int, int]]] = defaultdict(list)  # subject -> changes
+        if a.subject >= 0 and a.teacher >= 0:
+            changes[a.subject].append((a.teacher, -1))
+        if b.subject >= 0 and b.teacher >= 0:
+            changes[b.subject].append((b.teacher, +1))
+        for subject, change in changes.items():
+            d += w["continuity"] * _extra_teachers_change(self.teachers[(l, subject)], change)
+        return d
+
+    def apply_move(self, l: int, i: int, j: int) -> None:
+        cp = self.cp
+        a, b = self.sessions[i], self.sessions[j]
+        minutes = int(cp.block_minutes[a.block])
+        day = int(cp.block_day[a.block])
+        age = int(cp.learner_age[l])
+        a.members.remove(l)
+        b.members.add(l)
+        self.where[(l, a.block)] = j
+        self.room_load[(a.room, a.block)] -= 1
+        self.room_load[(b.room, b.block)] += 1
+        if i in self.ages:
+            self.ages[i][age] -= 1
+        if j in self.ages:
+            self.ages[j][age] += 1
+        self.delivered[(l, a.subject, a.modality)] -= minutes
+        self.delivered[(l, b.subject, b.modality)] += minutes
+        if a.subject >= 0:
+            self.day_subject[(l, day, a.subject)] -= 1
+            if a.teacher >= 0:
+                seen = self.teachers[(l, a.subject)]
+                seen[a.teacher] -= 1
+                if seen[a.teacher] == 0:
+                    del seen[a.teacher]
+        if b.subject >= 0:
+            self.day_subject[(l, day, b.subject)] += 1
+            if b.teacher >= 0:
+                self.teachers[(l, b.subject)][b.teacher] += 1
+
+    # ---------------------------------------------------------------- teacher swaps
+    def _teacher_fits(self, t: int, s: _Session) -> bool:
+        cp = self.cp
+        if not cp.teacher_modalities[t, s.modality]:
+            return False
+        if s.skill >= 0 and not cp.teacher_can_skill[t, s.skill]:
+            return False
+        if s.subject >= 0 and not cp.teacher_subject[t, s.subject]:
+            return False
+        tags = int(cp.teacher_tags[t])
+        return all(not int(cp.learner_need_tags[x]) & ~tags for x in s.members)
+
+    def swap_teachers_delta(self, i: int, j: int) -> int | None:
+        a, b = self.sessions[i], self.sessions[j]
+        if (
+            a.teacher == b.teacher
+            or not self._teacher_fits(b.teacher, a)
+            or not self._teacher_fits(a.teacher, b)
+        ):
+            return None
+        d = 0
+        if a.subject >= 0 or b.subject >= 0:
+            # apply to a then b on a scratch copy of the counters of the members concerned
+            d = self.w["continuity"] * self._swap_continuity(a, b)
+        if self.previous:
+            ka_new = (a.modality, a.subject, a.skill, b.teacher)
+            kb_new = (b.modality, b.subject, b.skill, a.teacher)
+            for s, new in ((a, ka_new), (b, kb_new)):
+                for x in s.members:
+                    prev = self.previous.get((x, s.block))
+                    if prev is not None:
+                        d += self.w["stability"] * (int(prev != new) - int(prev != s.key))
+        return d
+
+    def _swap_continuity(self, a: _Session, b: _Session) -> int:
+        changes: dict[tuple[int, int], Counter[int]] = {}
+        for s, new in ((a, b.teacher), (b, a.teacher)):
+            if s.subject < 0:
+                continue
+            for x in s.members:
+                key = (x, s.subject)
+                if key not in changes:
+                    changes[key] = Counter(self.teachers[key])
+                c = changes[key]
+                c[s.teacher] -= 1
+                c[new] += 1
+        d = 0
+        for key, c in changes.items():
+            before = len(self.teachers[key])
+            after = sum(1 for v in c.values() if v > 0)
+            d += max(0, after - 1) - max(0, before - 1)
+        return d
+
+    def apply_swap(self, i: int, j: int) -> None:
+        a, b = self.sessions[i], self.sessions[j]
+        for s, new in ((a, b.teacher), (b, a.teacher)):
+            if s.subject < 0:
+                continue
+            for x in s.members:
+                seen = self.teachers[(x, s.subject)]
+                seen[s.teacher] -= 1
+                if seen[s.teacher] == 0:
+                    del seen[s.teacher]
+                seen[new] += 1
+        a.teacher, b.teacher = b.teacher, a.teacher
+
+    # ---------------------------------------------------------------- skill changes
+    def retarget_delta(self, i: int, k: int) -> int | None:
+        cp, prep = self.cp, self.prep
+        s = self.sessions[i]
+        if not cp.teacher_can_skill[s.teacher, k]:
+            return None
+        if cp.mod_mix[s.modality] == MIX_SAME_SKILL and not all(
+            prep.allowed[x, k] for x in s.members
+        ):
+            return None
+        old = s.skill
+        before = sum(self.member_cost(x, s) for x in s.members)
+        s.skill = k
+        after = sum(self.member_cost(x, s) for x in s.members)
+        s.skill = old
+        return after - before
+
+    def plan(self) -> list[Sess]:
+        out = []
+        for s in self.sessions:
+            if s.teacher >= 0:
+                out.append(
+                    Sess(
+                        s.block,
+                        s.modality,
+                        s.subject,
+                        s.skill,
+                        s.teacher,
+                        s.room,
+                        tuple(sorted(s.members)),
+                    )
+                )
+            else:
+                # placeholders of the right count; even_pools re-splits them
+                members = sorted(s.members)
+                for c in range(s.count):
+                    out.append(
+                        Sess(
+                            s.block,
+                            s.modality,
+                            s.subject,
+                            -1,
+                            -1,
+                            s.room,
+                            tuple(members[c :: s.count]),
+                        )
+                    )
+        return out
+
+
+_TERMS = (
+    "goal_shortfall",
+    "off_focus",
+    "group_size",
+    "continuity",
+    "variety",
+    "age_mix",
+    "stability",
+    "review",
+    "stretch",
+)
+
+
+def _extra_teachers_change(seen: Counter[int], change: Sequence[tuple[int, int]]) -> int:
+    """Change of max(0, distinct teachers − 1) when sessions per teacher change by ``change``."""
+    before = len(seen)
+    after = before
+    net: Counter[int] = Counter()
+    for t, dv in change:
+        net[t] += dv
+    for t, dv in net.items():
+        old = seen[t]
+        if old > 0 and old + dv == 0:
+            after -= 1
+        elif old == 0 and dv > 0:
+            after += 1
+    return max(0, after - 1) - max(0, before - 1)
+
+
+def _candidates(st: _State, l: int, i: int) -> list[int]:
+    """Sessions of the same block that learner l could usefully join: teacher-led ones of a
+    (subject, modality) the learner has a goal in (same-skill ones only on an allowed skill),
+    and teacherless pools."""
+    src = st.sessions[i]
+    b = src.block
+    out: list[int] = []
+    wanted = st.goal_keys[l]
+    for k in st.allowed_skills[l]:
+        for j in st.by_skill.get((b, k), ()):
+            s = st.sessions[j]
+            if (s.subject, s.modality) in wanted:
+                out.append(j)
+    for j in st.by_block_other[b]:
+        s = st.sessions[j]
+        if s.teacher < 0 or (s.subject, s.modality) in wanted:
+            out.append(j)
+    return [j for j in out if j != i]
+
+
+def _worth(st: _State, l: int, i: int) -> bool:
+    """Whether learner l's place in session i could pay to change: a goal still short, or a
+    session above its target size, or a teacher-led session that is off the learner's focus,
+    adds a teacher, or over-delivers."""
+    if st.short_any(l):
+        return True
+    s = st.sessions[i]
+    if s.teacher < 0:
+        return False
+    if len(s.members) > int(st.cp.mod_target[s.modality]):
+        return True
+    if st.member_cost(l, s) > 0:
+        return True
+    if s.subject >= 0 and len(st.teachers[(l, s.subject)]) > 1:
+        return True
+    key = (l, s.subject, s.modality)
+    goals = st.goals.get(key)
+    return not goals or st.delivered[key] - int(st.cp.block_minutes[s.block]) >= sum(goals)
+
+
+def polish(
+    cp: CompiledProblem,
+    prep: Prepared,
+    plan: Sequence[Sess],
+    *,
+    weights: Mapping[str, int],
+    previous: Mapping[tuple[int, int], Key] | None,
+    rng: np.random.Generator,
+    deadline: float,
+    max_passes: int = 6,
+) -> tuple[list[Sess], PolishStats]:
+    """Improve ``plan`` by first-improvement local search until no move pays or ``deadline``."""
+    t0 = time.monotonic()
+    st = _State(cp, prep, plan, weights, previous)
+    stats = PolishStats()
+    keys = list(st.where)
+    for _ in range(max_passes):
+        if time.monotonic() >= deadline:
+            break
+        stats.passes += 1
+        gained = _teacher_swaps(st, stats)
+        order = rng.permutation(len(keys))
+        for n, idx in enumerate(order):
+            if n % 512 == 0 and time.monotonic() >= deadline:
+                break
+            l, b = keys[int(idx)]
+            i = st.where[(l, b)]
+            src = st.sessions[i]
+            if not st.can_leave(src) or not _worth(st, l, i):
+                continue
+            best, best_j = 0, -1
+            for j in _candidates(st, l, i):
+                dst = st.sessions[j]
+                if not st.can_join(l, dst, src):
+                    continue
+                d = st.move_delta(l, i, j)
+                if d < best:
+                    best, best_j = d, j
+            if best_j >= 0:
+                st.apply_move(l, i, best_j)
+                stats.moves += 1
+                gained -= best
+        gained += _retargets(st, stats)
+        stats.gain += gained
+        if gained == 0:
+            break
+    stats.seconds = time.monotonic() - t0
+    log.info(
+        "polish: %d passes, %d moves, %d swaps, %d skill changes, gain %d in %.1f s",
+        stats.passes,
+        stats.moves,
+        stats.swaps,
+        stats.retargets,
+        stats.gain,
+        stats.seconds,
+    )
+    return even_pools(cp, prep, st.plan()), stats
+
+
+def _teacher_swaps(st: _State, stats: PolishStats) -> int:
+    gained = 0
+    for idxs in st.by_block.values():
+        led = [i for i in idxs if st.sessions[i].teacher >= 0 and st.sessions[i].subject >= 0]
+        for x, i in enumerate(led):
+            for j in led[x + 1 :]:
+                if st.sessions[i].subject != st.sessions[j].subject:
+                    continue
+                d = st.swap_teachers_delta(i, j)
+                if d is not None and d < 0:
+                    st.apply_swap(i, j)
+                    stats.swaps += 1
+                    gained -= d
+    return gained
+
+
+def _retargets(st: _State, stats: PolishStats) -> int:
+    cp = st.cp
+    gained = 0
+    for i, s in enumerate(st.sessions):
+        if s.teacher < 0 or s.skill < 0:
+            continue
+        # the focus skills of the members are the only ones that could lower the cost
+        wanted = Counter(
+            int(k)
+            for x in s.members
+            for k in np.flatnonzero(cp.focus[x])
+            if cp.skill_subject[k] == s.subject
+        )
+        best, best_k = 0, -1
+        for k, _ in wanted.most_common(4):
+            if k == s.skill:
+                continue
+            d = st.retarget_delta(i, k)
+            if d is not None and d < best:
+                best, best_k = d, k
+        if best_k >= 0:
+            old = s.skill
+            if cp.mod_mix[s.modality] == MIX_SAME_SKILL:
+                st.by_skill[(s.block, old)].remove(i)
+                st.by_skill[(s.block, best_k)].append(i)
+            s.skill = best_k
+            stats.retargets += 1
+            gained -= best
+    return gained
