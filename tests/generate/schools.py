@@ -8,7 +8,7 @@ from typing import Any
 from plsched import Instance, parse_instance
 from plsched.generate import generate, generate_district
 
-FEASIBLE_PRESETS = ("tiny", "small", "school", "large")
+FEASIBLE_PRESETS = ("tiny", "small", "school", "large", "campus")
 
 
 @functools.cache

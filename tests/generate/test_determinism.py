@@ -29,7 +29,7 @@ def test_text_ends_with_one_newline_and_names_models_by_id() -> None:
     assert [s["model"] for s in generated("tiny")["subjects"]] == ["ccss-math-k8"]
 
 
-@pytest.mark.parametrize("name", ["tiny", "small", "school", "large"])
+@pytest.mark.parametrize("name", ["tiny", "small", "school", "large", "campus"])
 def test_checked_in_instances_are_the_generated_ones(name: str) -> None:
     path = Path(__file__).resolve().parents[2] / "instances" / f"{name}.json"
     assert path.read_text(encoding="utf-8") == to_json(generated(name))

@@ -1,4 +1,4 @@
-"""Every preset loads; the four checked-in sizes are feasible in principle."""
+"""Every preset loads; the checked-in schools are feasible in principle."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from plsched.summary import summarize
 
 from .schools import district, generated
 
-EXPECTED_LEARNERS = {"tiny": 20, "small": 120, "school": 500, "large": 1000, "xl": 2000}
+EXPECTED_LEARNERS = {
+    "tiny": 20,
+    "small": 120,
+    "school": 500,
+    "large": 1000,
+    "xl": 2000,
+    "campus": 1200,
+}
 
 
 def test_presets_have_the_documented_sizes() -> None:

@@ -16,15 +16,17 @@ _LUNCH = 40
 
 def make_blocks(preset: Preset) -> list[dict[str, Any]]:
     """The preset's days (Monday on) of its blocks (60 minutes, lunch after the third); ids
-    like ``mon-1``. By default five days of six blocks."""
+    like ``mon-1``. By default five days of six blocks; an early-release day has four, a
+    short day 45-minute blocks."""
     blocks = []
     for day in DAYS[: preset.days]:
         count = preset.blocks_per_day
-        if preset.early_release and day == "wed":
+        if preset.early_release and day == preset.early_release_day:
             count = min(count, 4)
         start = _FIRST_START
         for k in range(1, count + 1):
-            minutes = 45 if preset.short_last_block and k == count else 60
+            short = day == preset.short_day or (preset.short_last_block and k == count)
+            minutes = 45 if short else 60
             blocks.append(
                 {
                     "id": f"{day}-{k}",

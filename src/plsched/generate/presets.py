@@ -15,12 +15,24 @@ class Preset:
 
     ``ranges`` are the level ranges of the math and literacy teachers; ``generalist_share`` is
     the share of them qualified in both subjects (1.0: every teacher teaches both, as in a small
-    school). ``early_release`` shortens Wednesday to four blocks; ``short_last_block`` makes
-    the last block of each day 45 minutes. ``days`` and ``blocks_per_day`` set the plan's
+    school). ``early_release`` shortens ``early_release_day`` (Wednesday by default) to four
+    blocks; ``short_last_block`` makes the last block of each day 45 minutes, ``short_day``
+    (none by default) every block of that day. ``days`` and ``blocks_per_day`` set the plan's
     horizon (a week by default, one morning for ``tiny``), ``subjects`` the subjects taught,
     ``ages`` the youngest and oldest learner, ``group_minutes`` the small-group goal minutes a
     learner may have per subject over the horizon, and ``conferences`` whether some learners
-    have a conference goal.
+    have a conference goal. ``part_time_share`` is the share of teachers who work part-time
+    (whole days away, a lower weekly cap); ``classroom_share`` the classrooms per teacher;
+    ``studio_zones`` and ``studio_seats`` the (smallest, largest) zones and seats of an open
+    studio (seats in tens), studios being added until every block has seats and zones enough.
+
+    The presets: ``tiny`` (20 learners, one morning of math, provably optimal), ``small``
+    (120), ``school`` (500, early-release Wednesday), ``large`` (1,000, early-release
+    Wednesday, 45-minute last blocks), ``xl`` (2,000), and ``campus`` (1,200), shaped unlike
+    ``large``: ages 9-14 (bands ``3-5`` and ``6-8`` only), subject specialists over levels
+    2-5, 4-7 and 6-8 (one in ten also teaches the other core subject), Monday in 45-minute
+    blocks and an early-release Friday of four, 35 % part-time teachers, half the classrooms
+    of the others and big open studios (90-150 seats, 8-10 zones).
     """
 
     name: str
@@ -35,6 +47,12 @@ class Preset:
     ages: tuple[int, int] = (5, 14)
     group_minutes: tuple[int, ...] = (120, 150, 180)
     conferences: bool = True
+    early_release_day: str = "wed"
+    short_day: str | None = None
+    part_time_share: float = 0.15
+    classroom_share: float = 0.3
+    studio_zones: tuple[int, int] = (4, 6)
+    studio_seats: tuple[int, int] = (60, 90)
 
     def __post_init__(self) -> None:
         if self.learners < 2:
@@ -51,6 +69,18 @@ class Preset:
             raise ValueError(f"preset {self.name!r}: ages must lie within 5-14.")
         if not self.group_minutes or min(self.group_minutes) <= 0:
             raise ValueError(f"preset {self.name!r}: group_minutes must be positive.")
+        week = ("mon", "tue", "wed", "thu", "fri")
+        if self.early_release_day not in week or self.short_day not in (*week, None):
+            raise ValueError(f"preset {self.name!r}: days are mon, tue, wed, thu or fri.")
+        if not 0.0 <= self.part_time_share <= 1.0 or not 0.0 <= self.classroom_share <= 1.0:
+            raise ValueError(
+                f"preset {self.name!r}: part_time_share and classroom_share must lie in [0, 1]."
+            )
+        if not 1 <= self.studio_zones[0] <= self.studio_zones[1]:
+            raise ValueError(f"preset {self.name!r}: studio_zones must be 1 <= low <= high.")
+        low, high = self.studio_seats
+        if not 10 <= low <= high or low % 10 or high % 10:
+            raise ValueError(f"preset {self.name!r}: studio_seats must be tens, 10 <= low <= high.")
 
 
 PRESETS: Mapping[str, Preset] = MappingProxyType(
@@ -72,5 +102,21 @@ PRESETS: Mapping[str, Preset] = MappingProxyType(
         "school": Preset("school", 500, early_release=True),
         "large": Preset("large", 1000, early_release=True, short_last_block=True),
         "xl": Preset("xl", 2000),
+        # A middle-school-heavy campus of subject specialists, many part-time, in big studios.
+        "campus": Preset(
+            "campus",
+            1200,
+            ranges=((2, 5), (4, 7), (6, 8)),
+            generalist_share=0.1,
+            early_release=True,
+            early_release_day="fri",
+            short_day="mon",
+            ages=(9, 14),
+            group_minutes=(90, 120, 180),
+            part_time_share=0.35,
+            classroom_share=0.15,
+            studio_zones=(8, 10),
+            studio_seats=(90, 150),
+        ),
     }
 )

@@ -30,12 +30,18 @@ def make_rooms(
     lab_sessions: float,
     block_ids: Sequence[str],
     rng: np.random.Generator,
+    *,
+    classroom_share: float = 0.3,
+    studio_zones: tuple[int, int] = (4, 6),
+    studio_seats: tuple[int, int] = (60, 90),
 ) -> list[dict[str, Any]]:
     """Enough seats and zones in every block for all learners present.
 
     Zones cover most teachers leading a session at once plus independent sessions of 30 for
     everyone; labs host the hands-on science workshops (``lab_sessions`` a week at target
-    size) two at a time; a school without them has no lab.
+    size) two at a time; a school without them has no lab. There are ``classroom_share``
+    classrooms per teacher, then open studios of ``studio_zones`` zones and ``studio_seats``
+    seats (in tens; both ``(low, high)``) until seats and zones suffice.
     """
     busiest = max(learners_per_block, default=0)
     rooms: list[dict[str, Any]] = []
@@ -44,7 +50,7 @@ def make_rooms(
         rooms.append(_room(f"lab-{k}", 32, ["lab"], 2, []))
     for k in range(1, max(1, round(busiest / 250)) + 1):
         rooms.append(_room(f"quiet-{k}", int(rng.integers(12, 17)), ["quiet"], 1, []))
-    for k in range(1, max(1, round(0.3 * teachers)) + 1):
+    for k in range(1, max(1, round(classroom_share * teachers)) + 1):
         capacity = int(rng.integers(20, 29))
         zones = int(rng.integers(1, 3))
         rooms.append(_room(f"room-{100 + k}", capacity, [], zones, _closed(block_ids, rng)))
@@ -62,8 +68,8 @@ def make_rooms(
         ):
             return rooms
         studios += 1
-        capacity = int(rng.integers(6, 10)) * 10
-        zones_here = int(rng.integers(4, 7))
+        capacity = int(rng.integers(studio_seats[0] // 10, studio_seats[1] // 10 + 1)) * 10
+        zones_here = int(rng.integers(studio_zones[0], studio_zones[1] + 1))
         rooms.append(_room(f"studio-{studios}", capacity, [], zones_here, _closed(block_ids, rng)))
 
 

@@ -142,7 +142,16 @@ def generate_school(
     )
     cover_needs(teachers, learners, levels, rng)
     present = [sum(1 for le in learners if b not in le["unavailable"]) for b in block_ids]
-    rooms = make_rooms(present, len(teachers), lab_sessions, block_ids, rng)
+    rooms = make_rooms(
+        present,
+        len(teachers),
+        lab_sessions,
+        block_ids,
+        rng,
+        classroom_share=preset.classroom_share,
+        studio_zones=preset.studio_zones,
+        studio_seats=preset.studio_seats,
+    )
     logger.info(
         "generated %s: %d learners, %d teachers, %d rooms",
         name,

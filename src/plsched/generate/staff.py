@@ -93,7 +93,8 @@ def _new_teacher(
             modalities.append(extra)
     tags = [tag for tag, p in (("ell", 0.15), ("sped", 0.10)) if rng.random() < p]
     days = list(day_blocks)
-    if rng.random() < 0.15:  # part-time: whole days away (never all), a lower weekly cap
+    # part-time: whole days away (never all), a lower weekly cap
+    if rng.random() < preset.part_time_share:
         away_days = min(int(rng.integers(1, 3)), len(days) - 1)
         off = rng.choice(len(days), size=away_days, replace=False)
         unavailable = [b for j in sorted(off.tolist()) for b in day_blocks[days[j]]]
