@@ -14,6 +14,11 @@ learner, found greedily (cheapest minutes first), is a lower bound of that learn
 shortfall and off-focus cost in every plan; the other terms are non-negative. Summing over
 learners bounds the objective from below. `tests/solvers/test_bound.py` checks it against
 proven optima.
+
+:func:`lower_bound` returns the larger of this bound and the LP relaxation's
+(:mod:`plsched.solvers.lp_bound`, which couples learners through teachers, rooms and group
+sizes and reuses the masks behind D_g and D^F_g), each a bound, for the scaled objective and
+for raw goal_shortfall separately; the per-learner bound alone if HiGHS fails or times out.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import numpy as np
 
 from plsched.compiled import MIX_SAME_SKILL, CompiledProblem
 from plsched.solvers.cpsat.candidates import Prepared
+from plsched.solvers.lp_bound import DEFAULT_TIME_LIMIT, lp_lower_bound
 
 __all__ = ["GoalReach", "LowerBound", "goal_reach", "lower_bound"]
 
@@ -56,8 +62,34 @@ def _skill_blocks(cp: CompiledProblem, prep: Prepared) -> np.ndarray:
     return counts
 
 
+@dataclass(frozen=True)
+class ReachMasks:
+    """Where each goal (row g of the compiled goals) can be delivered, for the LP bound.
+
+    ``ok[g, b]``: block b can deliver goal g to its learner (D_g's blocks); ``focus_ok[g, b]``:
+    it can do so on one of the learner's focus skills (D^F_g's blocks; equal to ``ok`` when
+    no off-focus cost can arise); ``teachers[g, t]``: teacher t could lead a session of g with
+    the learner in it, availability aside (leads the modality, carries the learner's tags, is
+    qualified in the subject and, for skill focus, for a skill the learner may attend).
+    """
+
+    ok: np.ndarray  # (G, B) bool
+    focus_ok: np.ndarray  # (G, B) bool
+    teachers: np.ndarray  # (G, T) bool
+
+
 def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
+    """Per goal, the minutes the per-learner relaxation can deliver and why not more."""
+    return goal_reach_masks(cp, prep)[0]
+
+
+def goal_reach_masks(cp: CompiledProblem, prep: Prepared) -> tuple[list[GoalReach], ReachMasks]:
+    """:func:`goal_reach` and the block and teacher masks behind it (one pass, one logic)."""
     out: list[GoalReach] = []
+    n_goals = cp.goal_learner.size
+    ok_all = np.zeros((n_goals, cp.n_blocks), dtype=bool)
+    okf_all = np.zeros((n_goals, cp.n_blocks), dtype=bool)
+    teachers_all = np.zeros((n_goals, cp.n_teachers), dtype=bool)
     counts = _skill_blocks(cp, prep)
     minutes = cp.block_minutes
     # (K, B) "some teacher who leads m, has these tags and is qualified for k is in at b",
@@ -83,6 +115,7 @@ def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
             out.append(GoalReach(l, s, m, goal, 0, 0, "the learner is unavailable all week"))
             continue
         if not cp.mod_teacher[m]:
+            ok_all[g] = okf_all[g] = avail
             reach = int(minutes[avail].sum())
             out.append(GoalReach(l, s, m, goal, reach, reach, "not enough available blocks"))
             continue
@@ -111,6 +144,8 @@ def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
         teacher_blocks = cp.teacher_available[leads]  # (T', B)
         if not cp.mod_skill[m]:
             ok = avail & teacher_blocks.any(axis=0)
+            ok_all[g] = okf_all[g] = ok
+            teachers_all[g] = leads
             reach = int(minutes[ok].sum())
             out.append(GoalReach(l, s, m, goal, reach, reach, "qualified teachers are away"))
             continue
@@ -148,6 +183,8 @@ def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
             ok_f = ok_k[focus_k].any(axis=0) if focus_k.any() else np.zeros_like(ok)
         else:
             ok_f = ok
+        ok_all[g], okf_all[g] = ok, ok_f
+        teachers_all[g] = leads & cp.teacher_can_skill[:, skills].any(axis=1)
         reach, reach_f = int(minutes[ok].sum()), int(minutes[ok_f].sum())
         if reach == 0:
             lonely = [
@@ -163,11 +200,40 @@ def goal_reach(cp: CompiledProblem, prep: Prepared) -> list[GoalReach]:
         else:
             reason = "teachers and peers were needed by other groups in the blocks available"
         out.append(GoalReach(l, s, m, goal, reach, reach_f, reason))
-    return out
+    return out, ReachMasks(ok_all, okf_all, teachers_all)
 
 
-def lower_bound(cp: CompiledProblem, prep: Prepared, weights: dict[str, int]) -> LowerBound:
-    reaches = goal_reach(cp, prep)
+def lower_bound(
+    cp: CompiledProblem,
+    prep: Prepared,
+    weights: dict[str, int],
+    *,
+    lp: bool = True,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> LowerBound:
+    """The larger of the per-learner bound and, with ``lp``, the LP relaxation's
+    (:mod:`plsched.solvers.lp_bound`), for the scaled objective and for raw goal_shortfall
+    separately; the per-learner bound alone when the LP fails or runs out of ``time_limit``."""
+    reaches, masks = goal_reach_masks(cp, prep)
+    per_learner = _per_learner_bound(cp, reaches, weights)
+    if not lp:
+        return per_learner
+    found = lp_lower_bound(
+        cp, masks, weights, known_shortfall=per_learner.shortfall_minutes, time_limit=time_limit
+    )
+    if found is None:
+        return per_learner
+    return LowerBound(
+        scaled=max(per_learner.scaled, found.scaled),
+        shortfall_minutes=max(per_learner.shortfall_minutes, found.shortfall_minutes),
+        reaches=per_learner.reaches,
+    )
+
+
+def _per_learner_bound(
+    cp: CompiledProblem, reaches: list[GoalReach], weights: dict[str, int]
+) -> LowerBound:
+    """The greedy per-learner bound of the module docstring."""
     w_goal = weights.get("goal_shortfall", 0)
     w_focus = weights.get("off_focus", 0)
     avail_minutes = (cp.learner_available * cp.block_minutes).sum(axis=1)
