@@ -19,7 +19,7 @@ from plsched.solvers.cpsat.candidates import prepare
 from plsched.solvers.polish import polish
 from plsched.solvers.state import Sess, sessions_from_public, sessions_to_public
 
-from .conftest import SMALL_PATH, learner, ready_for_b, school, teacher
+from .conftest import SMALL_PATH, learner, ready_for_a, ready_for_b, school, teacher
 
 
 def _schedule(instance: Instance, cp: object, plan: list[Sess]) -> Schedule:
@@ -141,4 +141,17 @@ def test_a_session_changes_to_its_members_focus_skill() -> None:
     before, after, gain, polished = _polished(instance, [Sess(0, sg, 0, ka, 0, 0, (0, 1, 2))])
     assert before - after == gain == 3 * 60 * 20
     assert [s.skill for s in polished.sessions] == ["c"]
+    assert check(instance, polished).ok
+
+
+def test_a_free_teacher_opens_a_group_for_learners_short_of_minutes() -> None:
+    # three learners ready for a sit alone in independent work (three pooled sessions of one)
+    # while t1 is free: a group of three with t1 meets all three goals (3 × BLOCK_SHORT)
+    instance = school(ready_for_a("l1", "l2", "l3"), [teacher("t1")])
+    cp = compile_problem(instance)
+    ind = cp.modality_index["independent"]
+    plan = [Sess(0, ind, -1, -1, -1, 0, (x,)) for x in range(3)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 600 * 100
+    assert [(s.teacher, s.skill, len(s.learners)) for s in polished.sessions] == [("t1", "a", 3)]
     assert check(instance, polished).ok

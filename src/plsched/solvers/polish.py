@@ -58,6 +58,8 @@ class PolishStats:
     moves: int = 0
     swaps: int = 0
     retargets: int = 0
+    opened: int = 0
+    recounted: int = 0
     gain: int = 0  # scaled objective units
     seconds: float = 0.0
     by_kind: dict[str, int] = field(default_factory=dict)
@@ -76,6 +78,7 @@ class _State:
     ) -> None:
         self.cp, self.prep = cp, prep
         self.w = {k: int(weights.get(k, 0)) for k in _TERMS}
+        self.w_load = int(weights.get("load_balance", 0))
         self.previous = previous or {}
         self.cap = cp.instance.policy.daily_subject_cap
         self.sessions: list[_Session] = []
@@ -140,6 +143,16 @@ class _State:
             if s.skill < 0 or cp.mod_mix[s.modality] != MIX_SAME_SKILL:
                 self.by_block_other[s.block].append(i)
         self.max_group = cp.learner_max_group.tolist()
+        self.week: Counter[int] = Counter()
+        self.day_led: Counter[tuple[int, int]] = Counter()
+        self.led: dict[int, set[int]] = defaultdict(set)  # block -> teachers leading
+        self.zones_used: Counter[tuple[int, int]] = Counter()
+        for ses in self.sessions:
+            self.zones_used[(ses.room, ses.block)] += ses.count
+            if ses.teacher >= 0:
+                self.week[ses.teacher] += 1
+                self.day_led[(ses.teacher, int(cp.block_day[ses.block]))] += 1
+                self.led[ses.block].add(ses.teacher)
         self.allowed_skills = [
             np.flatnonzero(prep.allowed[x]).tolist() for x in range(cp.n_learners)
         ]
@@ -176,9 +189,27 @@ class _State:
             cost += w["stability"]
         return cost
 
-    def _size_cost(self, s: _Session, size: int) -> int:
+    def size_cost(self, s: _Session, size: int, count: int) -> int:
         target = int(self.cp.mod_target[s.modality])
-        return self.w["group_size"] * abs(size - target * s.count)
+        return self.w["group_size"] * abs(size - target * count)
+
+    def count_for(self, s: _Session, size: int) -> int | None:
+        """Sessions a pool needs to hold ``size`` learners: its count, or one fewer or one more
+        (a room zone permitting) when the sizes would leave the modality's bounds; None when
+        no count fits. A teacher-led session is one session (its bounds are checked apart)."""
+        lo, hi = int(self.cp.mod_min[s.modality]), int(self.cp.mod_max[s.modality])
+        if s.teacher >= 0:
+            return 1
+        c = s.count
+        if size == 0:
+            return 0
+        for n in (c, c - 1, c + 1):
+            if n < 1 or not lo * n <= size <= hi * n:
+                continue
+            if n > c and self.zones_used[(s.room, s.block)] >= self.cp.room_zones[s.room]:
+                continue
+            return n
+        return None
 
     def _age_cost(self, i: int, age: int, change: int) -> int:
         ages = self.ages.get(i)
@@ -191,13 +222,16 @@ class _State:
 
     # ---------------------------------------------------------------- feasibility
     def can_leave(self, s: _Session) -> bool:
-        lo = int(self.cp.mod_min[s.modality])
-        return len(s.members) - 1 >= lo * s.count
+        if s.teacher >= 0:
+            return len(s.members) - 1 >= int(self.cp.mod_min[s.modality])
+        return self.count_for(s, len(s.members) - 1) is not None
 
     def can_join(self, l: int, s: _Session, src: _Session) -> bool:
         cp, prep = self.cp, self.prep
         size = len(s.members) + 1
-        if size > int(cp.mod_max[s.modality]) * s.count:
+        if s.teacher >= 0 and size > int(cp.mod_max[s.modality]):
+            return False
+        if self.count_for(s, size) is None:
             return False
         if s.room != src.room and self.room_load[(s.room, s.block)] + 1 > cp.room_capacity[s.room]:
             return False
@@ -207,7 +241,7 @@ class _State:
             return True
         if size > int(cp.learner_max_group[l]):
             return False
-        if min(self.max_group[x] for x in s.members) < size:
+        if s.members and min(self.max_group[x] for x in s.members) < size:
             return False
         if (
             s.skill >= 0
@@ -229,8 +263,11 @@ class _State:
         minutes = int(cp.block_minutes[a.block])
         day = int(cp.block_day[a.block])
         d = self.member_cost(l, b) - self.member_cost(l, a)
-        d += self._size_cost(a, len(a.members) - 1) - self._size_cost(a, len(a.members))
-        d += self._size_cost(b, len(b.members) + 1) - self._size_cost(b, len(b.members))
+        na, nb = len(a.members), len(b.members)
+        ca, cb = self.count_for(a, na - 1), self.count_for(b, nb + 1)
+        assert ca is not None and cb is not None
+        d += self.size_cost(a, na - 1, ca) - self.size_cost(a, na, a.count)
+        d += self.size_cost(b, nb + 1, cb) - self.size_cost(b, nb, b.count)
         age = int(cp.learner_age[l])
         d += self._age_cost(i, age, -1) + self._age_cost(j, age, +1)
         ka, kb = (l, a.subject, a.modality), (l, b.subject, b.modality)
@@ -259,12 +296,22 @@ class _State:
             d += w["continuity"] * _extra_teachers_change(self.teachers[(l, subject)], change)
         return d
 
+    def set_count(self, i: int, count: int) -> None:
+        s = self.sessions[i]
+        self.zones_used[(s.room, s.block)] += count - s.count
+        s.count = count
+
     def apply_move(self, l: int, i: int, j: int) -> None:
         cp = self.cp
         a, b = self.sessions[i], self.sessions[j]
         minutes = int(cp.block_minutes[a.block])
         day = int(cp.block_day[a.block])
         age = int(cp.learner_age[l])
+        for s, size in ((a, len(a.members) - 1), (b, len(b.members) + 1)):
+            count = self.count_for(s, size)
+            assert count is not None
+            self.zones_used[(s.room, s.block)] += count - s.count
+            s.count = count
         a.members.remove(l)
         b.members.add(l)
         self.where[(l, a.block)] = j
@@ -370,6 +417,45 @@ class _State:
         after = sum(self.member_cost(x, s) for x in s.members)
         s.skill = old
         return after - before
+
+    # ---------------------------------------------------------------- new sessions
+    def open_session(self, b: int, m: int, subject: int, k: int, t: int, r: int) -> int:
+        """An empty teacher-led session; ``close_session`` undoes it while it is still last."""
+        cp = self.cp
+        i = len(self.sessions)
+        self.sessions.append(_Session(b, m, subject, k, t, r, set(), 1))
+        self.by_block[b].append(i)
+        if k >= 0 and cp.mod_mix[m] == MIX_SAME_SKILL:
+            self.by_skill[(b, k)].append(i)
+        else:
+            self.by_block_other[b].append(i)
+        if cp.mod_mix[m] == MIX_DIVERSE:
+            self.ages[i] = Counter()
+        self.week[t] += 1
+        self.day_led[(t, int(cp.block_day[b]))] += 1
+        self.led[b].add(t)
+        self.zones_used[(r, b)] += 1
+        return i
+
+    def close_session(self, i: int) -> None:
+        cp = self.cp
+        s = self.sessions.pop()
+        assert i == len(self.sessions) and not s.members
+        self.by_block[s.block].remove(i)
+        if s.skill >= 0 and cp.mod_mix[s.modality] == MIX_SAME_SKILL:
+            self.by_skill[(s.block, s.skill)].remove(i)
+        else:
+            self.by_block_other[s.block].remove(i)
+        self.ages.pop(i, None)
+        self.week[s.teacher] -= 1
+        self.day_led[(s.teacher, int(cp.block_day[s.block]))] -= 1
+        self.led[s.block].discard(s.teacher)
+        self.zones_used[(s.room, s.block)] -= 1
+
+    def load_delta(self, t: int, change: int) -> int:
+        fair = int(self.cp.teacher_fair[t])
+        n = self.week[t]
+        return self.w_load * (max(0, n + change - fair) - max(0, n - fair))
 
     def plan(self) -> list[Sess]:
         out = []
@@ -516,16 +602,19 @@ def polish(
                 stats.moves += 1
                 gained -= best
         gained += _retargets(st, stats)
+        gained += _recount_pools(st, stats)
+        gained += _new_sessions(st, stats, rng)
         stats.gain += gained
         if gained == 0:
             break
     stats.seconds = time.monotonic() - t0
     log.info(
-        "polish: %d passes, %d moves, %d swaps, %d skill changes, gain %d in %.1f s",
+        "polish: %d passes, %d moves, %d swaps, %d skill changes, %d new sessions, gain %d, %.1f s",
         stats.passes,
         stats.moves,
         stats.swaps,
         stats.retargets,
+        stats.opened,
         stats.gain,
         stats.seconds,
     )
@@ -576,4 +665,172 @@ def _retargets(st: _State, stats: PolishStats) -> int:
             s.skill = best_k
             stats.retargets += 1
             gained -= best
+    return gained
+
+
+def _new_sessions(st: _State, stats: PolishStats, rng: np.random.Generator) -> int:
+    """For goals still short, open a session with a free teacher in a block where the learner
+    sits in a teacherless pool, and fill it with pooled learners whose move pays."""
+    cp = st.cp
+    short = [
+        key
+        for key, goals in st.goals.items()
+        if cp.mod_teacher[key[2]] and st.delivered[key] < sum(goals)
+    ]
+    gained = 0
+    for n in rng.permutation(len(short)):
+        l, subject, m = short[int(n)]
+        if st.delivered[(l, subject, m)] >= sum(st.goals[(l, subject, m)]):
+            continue
+        pooled_blocks = [
+            b
+            for b in map(int, rng.permutation(cp.n_blocks))
+            if (l, b) in st.where and st.sessions[st.where[(l, b)]].teacher < 0
+        ]
+        for b in pooled_blocks:
+            d = _open_for(st, l, subject, m, b)
+            if d is not None:
+                gained -= d
+                stats.opened += 1
+                break
+    return gained
+
+
+def _free_teachers(st: _State, l: int, subject: int, m: int, b: int) -> list[int]:
+    cp = st.cp
+    day = int(cp.block_day[b])
+    ok = (
+        cp.teacher_available[:, b]
+        & cp.teacher_modalities[:, m]
+        & ((cp.teacher_tags & cp.learner_need_tags[l]) == cp.learner_need_tags[l])
+    )
+    if subject >= 0:
+        ok &= cp.teacher_subject[:, subject]
+    out = [
+        int(t)
+        for t in np.flatnonzero(ok)
+        if t not in st.led[b]
+        and st.week[int(t)] < cp.teacher_max_week[t]
+        and st.day_led[(int(t), day)] < cp.teacher_max_day[t]
+    ]
+    seen = st.teachers.get((l, subject), Counter()) if subject >= 0 else Counter()
+    # the learner's own teachers first, then those furthest below their fair load
+    out.sort(key=lambda t: (-seen[t], st.week[t] - int(cp.teacher_fair[t])))
+    return out[:3]
+
+
+def _skills_for(st: _State, l: int, subject: int, m: int, t: int) -> list[int]:
+    cp = st.cp
+    if not cp.mod_skill[m]:
+        return [-1]
+    ks = np.flatnonzero(cp.teacher_can_skill[t] & (cp.skill_subject == subject))
+    if cp.mod_mix[m] == MIX_SAME_SKILL:
+        ks = ks[st.prep.allowed[l, ks]]
+    # the learner's focus skills first
+    return sorted(map(int, ks), key=lambda k: not cp.focus[l, k])[:2]
+
+
+def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
+    """Open the best paying session for learner l's goal (subject, m) at block b; its change
+    of objective, or None (and nothing changed) when none pays."""
+    cp = st.cp
+    lo = int(cp.mod_min[m])
+    src_l = st.where[(l, b)]
+    if not st.can_leave(st.sessions[src_l]):
+        return None
+    feats = int(cp.mod_features[m]) | (int(cp.subject_features[subject]) if subject >= 0 else 0)
+    feats |= int(cp.learner_need_features[l])
+    rooms = [
+        int(r)
+        for r in np.flatnonzero(cp.room_available[:, b] & ((cp.room_features & feats) == feats))
+        if st.zones_used[(int(r), b)] < cp.room_zones[r] and cp.room_capacity[r] >= lo
+    ]
+    if not rooms:
+        return None
+    here = st.sessions[src_l].room
+    room = (
+        here
+        if here in rooms
+        else max(rooms, key=lambda r: cp.room_capacity[r] - st.room_load[(r, b)])
+    )
+    pooled = [
+        x
+        for i in st.by_block[b]
+        if st.sessions[i].teacher < 0
+        for x in st.sessions[i].members
+        if x != l
+    ]
+    for t in _free_teachers(st, l, subject, m, b):
+        for k in _skills_for(st, l, subject, m, t):
+            d = _try_session(st, l, (b, m, subject, k, t, room), pooled)
+            if d is not None:
+                return d
+    return None
+
+
+def _try_session(
+    st: _State, l: int, what: tuple[int, int, int, int, int, int], pooled: list[int]
+) -> int | None:
+    """Open session ``what`` = (block, modality, subject, skill, teacher, room) with learner l
+    and the pooled learners whose moves pay (or are needed to reach the minimum size); keep it
+    when the objective falls, else undo everything and return None."""
+    cp = st.cp
+    b, m, _, _, t, _ = what
+    lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
+    # Σ move deltas counts the empty session as |0 − target| off target; it costs nothing
+    total = st.load_delta(t, +1) + st.w["group_size"] * target
+    i = st.open_session(*what)
+    ses = st.sessions[i]
+    moved: list[tuple[int, int, int]] = []  # (learner, session it came from, its count)
+
+    def fits(x: int) -> bool:
+        src = st.sessions[st.where[(x, b)]]
+        return st.can_leave(src) and st.can_join(x, ses, src)
+
+    if fits(l):
+        others = sorted(
+            (x for x in pooled if fits(x)), key=lambda x: st.move_delta(x, st.where[(x, b)], i)
+        )
+        ranked = [l, *others[: 4 * hi]]
+        for x in ranked:
+            if len(ses.members) >= hi:
+                break
+            if not fits(x):
+                continue
+            src = st.where[(x, b)]
+            d = st.move_delta(x, src, i)
+            if x == l or len(ses.members) < lo or d < 0:
+                total += d
+                moved.append((x, src, st.sessions[src].count))
+                st.apply_move(x, src, i)
+        if len(ses.members) >= lo and total < 0:
+            return total
+    for x, src, count in reversed(moved):
+        st.apply_move(x, i, src)
+        st.set_count(src, count)
+    st.close_session(i)
+    return None
+
+
+def _recount_pools(st: _State, stats: PolishStats) -> int:
+    """One session more or fewer in a teacherless pool when sizes get closer to the target."""
+    cp = st.cp
+    gained = 0
+    for i, s in enumerate(st.sessions):
+        if s.teacher >= 0 or not s.members:
+            continue
+        n = len(s.members)
+        lo, hi = int(cp.mod_min[s.modality]), int(cp.mod_max[s.modality])
+        now = st.size_cost(s, n, s.count)
+        for c in (s.count - 1, s.count + 1):
+            if c < 1 or not lo * c <= n <= hi * c:
+                continue
+            if c > s.count and st.zones_used[(s.room, s.block)] >= cp.room_zones[s.room]:
+                continue
+            d = st.size_cost(s, n, c) - now
+            if d < 0:
+                st.set_count(i, c)
+                stats.recounted += 1
+                gained -= d
+                break
     return gained
