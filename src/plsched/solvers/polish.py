@@ -60,6 +60,7 @@ class PolishStats:
     retargets: int = 0
     opened: int = 0
     recounted: int = 0
+    rebalanced: int = 0
     gain: int = 0  # scaled objective units
     seconds: float = 0.0
     by_kind: dict[str, int] = field(default_factory=dict)
@@ -437,6 +438,14 @@ class _State:
         self.zones_used[(r, b)] += 1
         return i
 
+    def open_pool(self, b: int, m: int, subject: int, r: int) -> int:
+        """An empty teacherless pool of no session yet."""
+        i = len(self.sessions)
+        self.sessions.append(_Session(b, m, subject, -1, -1, r, set(), 0))
+        self.by_block[b].append(i)
+        self.by_block_other[b].append(i)
+        return i
+
     def close_session(self, i: int) -> None:
         cp = self.cp
         s = self.sessions.pop()
@@ -603,6 +612,7 @@ def polish(
                 gained -= best
         gained += _retargets(st, stats)
         gained += _recount_pools(st, stats)
+        gained += _rebalance_pools(st, stats)
         gained += _new_sessions(st, stats, rng)
         stats.gain += gained
         if gained == 0:
@@ -834,3 +844,145 @@ def _recount_pools(st: _State, stats: PolishStats) -> int:
                 gained -= d
                 break
     return gained
+
+
+def _pool_costs(seats: int, zones: int, lo: int, hi: int, target: int) -> np.ndarray:
+    """(seats + 1,) the least Σ|size − target| of a room's pool holding a learners, a = 0..seats
+    (inf where no count of sessions fits within the room's zones and the size bounds)."""
+    a = np.arange(seats + 1)
+    best = np.full(seats + 1, np.inf)
+    best[0] = 0.0
+    for n in range(1, zones + 1):
+        ok = (a >= lo * n) & (a <= hi * n)
+        best = np.where(ok, np.minimum(best, np.abs(a - target * n)), best)
+    return best
+
+
+def _rebalance_pools(st: _State, stats: PolishStats) -> int:
+    """Spread each block's teacherless learners over the rooms so that Σ|N − n·target| is
+    least: an exact dynamic programme over rooms (sizes and session counts per room), then
+    learners move, fewest moves first. Only the group_size term changes: a pool's key has no
+    room, so goals, stability and the rest stay as they are."""
+    cp = st.cp
+    w = st.w["group_size"]
+    gained = 0
+    for b, idxs in st.by_block.items():
+        classes: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i in idxs:
+            s = st.sessions[i]
+            if s.teacher < 0 and cp.mod_mix[s.modality] != MIX_DIVERSE:
+                classes[(s.modality, s.subject)].append(i)
+        for (m, subject), pools in classes.items():
+            d = _rebalance(st, b, m, subject, pools)
+            if d < 0:
+                stats.rebalanced += 1
+                gained -= d * w
+    return gained
+
+
+def _rebalance(st: _State, b: int, m: int, subject: int, pools: list[int]) -> int:
+    cp = st.cp
+    lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
+    feats = int(cp.mod_features[m]) | (int(cp.subject_features[subject]) if subject >= 0 else 0)
+    members = [x for i in pools for x in st.sessions[i].members]
+    total = len(members)
+    mine = {st.sessions[i].room: i for i in pools}
+    rooms: list[int] = []
+    costs: list[np.ndarray] = []
+    for r in map(
+        int, np.flatnonzero(cp.room_available[:, b] & ((cp.room_features & feats) == feats))
+    ):
+        own = st.sessions[mine[r]] if r in mine else None
+        zones = int(cp.room_zones[r]) - st.zones_used[(r, b)] + (own.count if own else 0)
+        seats = int(cp.room_capacity[r]) - st.room_load[(r, b)] + (len(own.members) if own else 0)
+        if zones <= 0 or seats <= 0:
+            continue
+        rooms.append(r)
+        costs.append(_pool_costs(min(seats, total), zones, lo, hi, target))
+    now = sum(abs(len(st.sessions[i].members) - target * st.sessions[i].count) for i in pools)
+    # dp[j] = least cost of seating j learners in the rooms so far; choice[r][j] = learners
+    # in room r on the best path
+    inf = np.inf
+    dp = np.full(total + 1, inf)
+    dp[0] = 0.0
+    choice: list[np.ndarray] = []
+    for cost in costs:
+        new = np.full(total + 1, inf)
+        arg = np.zeros(total + 1, dtype=np.int64)
+        for a in range(cost.size):
+            if not np.isfinite(cost[a]):
+                continue
+            cand = np.full(total + 1, inf)
+            cand[a:] = dp[: total + 1 - a] + cost[a]
+            better = cand < new
+            new[better] = cand[better]
+            arg[better] = a
+        dp = new
+        choice.append(arg)
+    if not np.isfinite(dp[total]) or dp[total] >= now:
+        return 0
+    sizes: dict[int, int] = {}
+    j = total
+    for r, arg in zip(reversed(rooms), reversed(choice), strict=True):
+        sizes[r] = int(arg[j])
+        j -= sizes[r]
+    return int(dp[total]) - now if _reseat(st, b, m, subject, pools, sizes) else 0
+
+
+def _reseat(
+    st: _State, b: int, m: int, subject: int, pools: list[int], sizes: dict[int, int]
+) -> bool:
+    """Move pooled learners between the rooms' pools of one block, modality and subject so that
+    room r holds ``sizes[r]`` of them, with the best session count; False (nothing changed)
+    when that would put two learners who avoid each other alone together."""
+    cp = st.cp
+    lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
+    by_room = {st.sessions[i].room: i for i in pools}
+    for r, n in sizes.items():
+        if n > 0 and r not in by_room:
+            by_room[r] = st.open_pool(b, m, subject, r)
+    saved = {i: (set(st.sessions[i].members), st.sessions[i].count) for i in by_room.values()}
+    spare: list[int] = []
+    for r, i in by_room.items():
+        s = st.sessions[i]
+        extra = len(s.members) - sizes.get(r, 0)
+        if extra > 0:
+            # learners with avoid partners stay where they are when possible
+            out = sorted(s.members, key=lambda x: (bool(st.prep.avoid.get(x)), x))[:extra]
+            spare.extend(out)
+    for x in spare:
+        _shift(st, x, b, by_room[st.sessions[st.where[(x, b)]].room], None)
+    for r, i in by_room.items():
+        while len(st.sessions[i].members) < sizes.get(r, 0):
+            _shift(st, spare.pop(), b, None, i)
+    for r, i in by_room.items():
+        s = st.sessions[i]
+        n = len(s.members)
+        free = int(cp.room_zones[r]) - st.zones_used[(r, b)] + s.count
+        counts = [c for c in range(1, free + 1) if lo * c <= n <= hi * c]
+        st.set_count(i, min(counts, key=lambda c: abs(n - target * c)) if n else 0)
+    clash = any(
+        s.count == 1 and any(st.prep.avoid.get(x, set()) & s.members for x in s.members)
+        for s in (st.sessions[i] for i in by_room.values())
+    )
+    if clash:
+        for i, (members, count) in saved.items():
+            for x in members:
+                if st.where[(x, b)] != i:
+                    _shift(st, x, b, st.where[(x, b)], i)
+            st.set_count(i, count)
+    return not clash
+
+
+def _shift(st: _State, x: int, b: int, src: int | None, dst: int | None) -> None:
+    """Move learner x between two pools of one block, modality and subject (half a move when
+    ``src`` or ``dst`` is None: the learner is in transit)."""
+    if src is not None:
+        s = st.sessions[src]
+        s.members.discard(x)
+        st.room_load[(s.room, b)] -= 1
+    if dst is not None:
+        s = st.sessions[dst]
+        s.members.add(x)
+        st.room_load[(s.room, b)] += 1
+        st.where[(x, b)] = dst
