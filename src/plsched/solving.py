@@ -139,7 +139,7 @@ def solve(
     prev = _previous_keys(cp, previous)
     timings["compile"] = time.monotonic() - t0
 
-    lb = lower_bound(cp, prep, weights)
+    lb = lower_bound(cp, prep, weights, time_limit=min(20.0, max(1.0, 0.1 * opts.time_limit)))
     timings["bound"] = time.monotonic() - t0 - timings["compile"]
 
     t = time.monotonic()

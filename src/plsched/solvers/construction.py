@@ -28,6 +28,8 @@ __all__ = ["construct"]
 
 log = logging.getLogger(__name__)
 
+LONG_LEFT = 10  # longest blocks still to come that make a short block not worth it
+
 
 class _Need:
     """Remaining goal minutes per (subject, modality) as (L,) arrays."""
@@ -82,6 +84,9 @@ def construct(
     # how many blocks each learner still has, for urgency
     blocks_left = cp.learner_available.sum(axis=1).astype(np.float64)
     longest = int(cp.block_minutes.max()) if cp.n_blocks else 0
+    # per learner and block: available blocks of the longest length still to come
+    long_avail = cp.learner_available & (cp.block_minutes == longest)[None, :]
+    long_after = np.cumsum(long_avail[:, ::-1], axis=1)[:, ::-1] - long_avail
     # per teacher and modality: the (subject, skills) options, computed once
     options_of: dict[tuple[int, int], dict[int, np.ndarray]] = {}
     for t in range(cp.n_teachers):
@@ -155,8 +160,12 @@ def construct(
                         continue
                     left = need.get(s, m, n_l)
                     # a block shorter than what is left, when one longer block would do,
-                    # leaves a few minutes that cost a whole session later
-                    want = base & (left > 0) & ~((left > minutes) & (left <= longest))
+                    # leaves a few minutes that cost a whole session later: skip it while
+                    # enough longer blocks are still to come
+                    fragment = (
+                        (left > minutes) & (left <= longest) & (long_after[:, b] >= LONG_LEFT)
+                    )
+                    want = base & (left > 0) & ~fragment
                     if s >= 0:
                         want &= day_subject[:, d, s] < cap
                     if not want.any():
@@ -174,7 +183,7 @@ def construct(
                     else:
                         counts = np.full(karr.size, idx.size)
                         focus = (focus_any @ wf)[karr]
-                    value = np.minimum(counts, target) + 0.5 * np.minimum(focus, target)
+                    value = np.minimum(counts, target) + 1.5 * np.minimum(focus, target)
                     if s >= 0 and (t, s) in met:
                         seen = (want & met[(t, s)]).astype(np.float32)
                         if ks == [-1]:

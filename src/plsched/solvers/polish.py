@@ -756,7 +756,10 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
         if st.zones_used[(int(r), b)] < cp.room_zones[r] and cp.room_capacity[r] >= lo
     ]
     if not rooms:
-        return None
+        freed = _free_a_room(st, b, feats, lo)
+        if freed < 0:
+            return None
+        rooms = [freed]
     here = st.sessions[src_l].room
     room = (
         here
@@ -986,3 +989,45 @@ def _shift(st: _State, x: int, b: int, src: int | None, dst: int | None) -> None
         s.members.add(x)
         st.room_load[(s.room, b)] += 1
         st.where[(x, b)] = dst
+
+
+def _needs(st: _State, s: _Session) -> int:
+    """Room features a session needs: its modality's, its subject's, and (teacher-led) its
+    members'."""
+    cp = st.cp
+    feats = int(cp.mod_features[s.modality])
+    if s.subject >= 0:
+        feats |= int(cp.subject_features[s.subject])
+    if s.teacher >= 0:
+        for x in s.members:
+            feats |= int(cp.learner_need_features[x])
+    return feats
+
+
+def _free_a_room(st: _State, b: int, feats: int, size: int) -> int:
+    """Make a zone free in a room with ``feats`` at block b by moving a teacher-led session that
+    does not need the room elsewhere (rooms enter no term of the objective); the room, or -1."""
+    cp = st.cp
+    fits = cp.room_available[:, b] & ((cp.room_features & feats) == feats)
+    for r in map(int, np.flatnonzero(fits & (cp.room_capacity >= size))):
+        for i in st.by_block[b]:
+            s = st.sessions[i]
+            if s.room != r or s.teacher < 0:
+                continue
+            need = _needs(st, s)
+            n = len(s.members)
+            for r2 in map(int, np.flatnonzero(cp.room_available[:, b])):
+                if (
+                    r2 != r
+                    and (int(cp.room_features[r2]) & need) == need
+                    and st.zones_used[(r2, b)] < cp.room_zones[r2]
+                    and st.room_load[(r2, b)] + n <= cp.room_capacity[r2]
+                    and not int(cp.room_features[r2]) & feats & ~need  # keep features free
+                ):
+                    st.zones_used[(r, b)] -= 1
+                    st.room_load[(r, b)] -= n
+                    st.zones_used[(r2, b)] += 1
+                    st.room_load[(r2, b)] += n
+                    s.room = r2
+                    return r
+    return -1

@@ -42,8 +42,11 @@ def tightest_room(
     rooms = np.flatnonzero(ok)
     if rooms.size == 0:
         return -1
-    # the tightest room that fits keeps large rooms for teacherless pools
-    return int(rooms[np.argmin(seats_left[rooms])])
+    # the room with the fewest features the session does not need (a quiet room is kept for
+    # learners who need one), then the tightest (large rooms are kept for teacherless pools)
+    extra = np.array([int(x).bit_count() for x in cp.room_features[rooms] & ~features])
+    best = np.lexsort((seats_left[rooms], extra))[0]
+    return int(rooms[best])
 
 
 def roomiest_first(
@@ -54,10 +57,12 @@ def roomiest_first(
     zones_left: np.ndarray,
     seats_left: np.ndarray,
 ) -> list[int]:
-    """Open rooms of block b with a free zone, the features and ``size`` seats, most seats first."""
+    """Open rooms of block b with a free zone, the features and ``size`` seats: rooms with no
+    feature beyond ``features`` first (they are kept for who needs them), most seats first."""
+    extra = np.array([int(x).bit_count() for x in cp.room_features & ~features])
     return [
         int(r)
-        for r in np.argsort(-seats_left, kind="stable")
+        for r in np.lexsort((-seats_left, extra))
         if cp.room_available[r, b]
         and zones_left[r] > 0
         and seats_left[r] >= size
