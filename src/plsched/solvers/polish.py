@@ -57,6 +57,7 @@ class PolishStats:
     passes: int = 0
     moves: int = 0
     swaps: int = 0
+    learner_swaps: int = 0
     retargets: int = 0
     opened: int = 0
     recounted: int = 0
@@ -144,6 +145,15 @@ class _State:
             if s.skill < 0 or cp.mod_mix[s.modality] != MIX_SAME_SKILL:
                 self.by_block_other[s.block].append(i)
         self.max_group = cp.learner_max_group.tolist()
+        # plain Python lookups for the hot path
+        self.minutes = cp.block_minutes.tolist()
+        self.led_skill = (cp.mod_teacher & cp.mod_skill).tolist()
+        self.same_skill = (cp.mod_mix == MIX_SAME_SKILL).tolist()
+        self.focus = set(zip(*map(np.ndarray.tolist, np.nonzero(cp.focus)), strict=True))
+        self.has_focus = set(zip(*map(np.ndarray.tolist, np.nonzero(cp.has_focus)), strict=True))
+        self.mastered = set(zip(*map(np.ndarray.tolist, np.nonzero(cp.mastered)), strict=True))
+        stretch = ~cp.mastered & ~cp.ready & prep.allowed
+        self.stretch = set(zip(*map(np.ndarray.tolist, np.nonzero(stretch)), strict=True))
         self.week: Counter[int] = Counter()
         self.day_led: Counter[tuple[int, int]] = Counter()
         self.led: dict[int, set[int]] = defaultdict(set)  # block -> teachers leading
@@ -174,20 +184,20 @@ class _State:
 
     def member_cost(self, l: int, s: _Session) -> int:
         """Costs that depend only on (learner, session): off-focus, review, stretch, stability."""
-        cp, w = self.cp, self.w
         cost = 0
-        m, k = s.modality, s.skill
-        if k >= 0 and cp.mod_teacher[m] and cp.mod_skill[m]:
-            if cp.has_focus[l, s.subject] and not cp.focus[l, k]:
-                cost += w["off_focus"] * int(cp.block_minutes[s.block])
-            if cp.mod_mix[m] == MIX_SAME_SKILL:
-                if cp.mastered[l, k]:
-                    cost += w["review"]
-                elif not cp.ready[l, k]:
-                    cost += w["stretch"]
-        prev = self.previous.get((l, s.block))
-        if prev is not None and prev != s.key:
-            cost += w["stability"]
+        k = s.skill
+        if k >= 0 and self.led_skill[s.modality]:
+            if (l, s.subject) in self.has_focus and (l, k) not in self.focus:
+                cost += self.w["off_focus"] * self.minutes[s.block]
+            if self.same_skill[s.modality]:
+                if (l, k) in self.mastered:
+                    cost += self.w["review"]
+                elif (l, k) in self.stretch:
+                    cost += self.w["stretch"]
+        if self.previous:
+            prev = self.previous.get((l, s.block))
+            if prev is not None and prev != s.key:
+                cost += self.w["stability"]
         return cost
 
     def size_cost(self, s: _Session, size: int, count: int) -> int:
@@ -256,21 +266,58 @@ class _State:
         need_r = int(cp.learner_need_features[l])
         return not need_r & ~int(cp.room_features[s.room])
 
+    def can_take_place(self, l: int, s: _Session, instead: int = -1) -> bool:
+        """Whether l may be in teacher-led session s in place of member ``instead`` (sizes do
+        not change)."""
+        cp, prep = self.cp, self.prep
+        size = len(s.members)
+        if size > self.max_group[l]:
+            return False
+        if (
+            s.skill >= 0
+            and cp.mod_mix[s.modality] == MIX_SAME_SKILL
+            and not prep.allowed[l, s.skill]
+        ):
+            return False
+        if int(cp.learner_need_tags[l]) & ~int(cp.teacher_tags[s.teacher]):
+            return False
+        if int(cp.learner_need_features[l]) & ~int(cp.room_features[s.room]):
+            return False
+        partners = prep.avoid.get(l)
+        return not partners or not (partners & s.members) - {instead}
+
     # ---------------------------------------------------------------- deltas
     def move_delta(self, l: int, i: int, j: int) -> int:
         """Change of the scaled objective when learner l moves from session i to j."""
-        cp, w = self.cp, self.w
         a, b = self.sessions[i], self.sessions[j]
-        minutes = int(cp.block_minutes[a.block])
-        day = int(cp.block_day[a.block])
-        d = self.member_cost(l, b) - self.member_cost(l, a)
         na, nb = len(a.members), len(b.members)
         ca, cb = self.count_for(a, na - 1), self.count_for(b, nb + 1)
         assert ca is not None and cb is not None
+        d = self.learner_delta(l, a, b)
         d += self.size_cost(a, na - 1, ca) - self.size_cost(a, na, a.count)
         d += self.size_cost(b, nb + 1, cb) - self.size_cost(b, nb, b.count)
-        age = int(cp.learner_age[l])
-        d += self._age_cost(i, age, -1) + self._age_cost(j, age, +1)
+        age = int(self.cp.learner_age[l])
+        return d + self._age_cost(i, age, -1) + self._age_cost(j, age, +1)
+
+    def swap_delta(self, l: int, i: int, x: int, j: int, dl: int) -> int:
+        """Change of the objective when l (session i) and x (session j) trade places, given
+        ``dl`` = learner_delta(l, i -> j): sizes do not change, ages may."""
+        a, b = self.sessions[i], self.sessions[j]
+        d = dl + self.learner_delta(x, b, a)
+        if i in self.ages or j in self.ages:
+            age_l, age_x = int(self.cp.learner_age[l]), int(self.cp.learner_age[x])
+            if age_l != age_x:
+                d += self._age_cost(i, age_l, -1) + self._age_cost(i, age_x, +1)
+                d += self._age_cost(j, age_x, -1) + self._age_cost(j, age_l, +1)
+        return d
+
+    def learner_delta(self, l: int, a: _Session, b: _Session) -> int:
+        """The terms of learner l alone when l moves from session a to b (same block): focus,
+        review, stretch and stability, goal minutes, daily variety, teacher continuity."""
+        cp, w = self.cp, self.w
+        minutes = int(cp.block_minutes[a.block])
+        day = int(cp.block_day[a.block])
+        d = self.member_cost(l, b) - self.member_cost(l, a)
         ka, kb = (l, a.subject, a.modality), (l, b.subject, b.modality)
         if ka != kb:
             da, db = self.delivered[ka], self.delivered[kb]
@@ -288,13 +335,21 @@ class _State:
             if b.subject >= 0:
                 n = self.day_subject[(l, day, b.subject)]
                 d += w["variety"] * (max(0, n + 1 - cap) - max(0, n - cap))
-        changes: dict[int, list[tuple[int, int]]] = defaultdict(list)  # subject -> changes
-        if a.subject >= 0 and a.teacher >= 0:
-            changes[a.subject].append((a.teacher, -1))
-        if b.subject >= 0 and b.teacher >= 0:
-            changes[b.subject].append((b.teacher, +1))
-        for subject, change in changes.items():
-            d += w["continuity"] * _extra_teachers_change(self.teachers[(l, subject)], change)
+        ta = a.teacher if a.subject >= 0 else -1
+        tb = b.teacher if b.subject >= 0 else -1
+        if ta >= 0 and tb >= 0 and a.subject == b.subject:
+            if ta != tb:
+                change = ((ta, -1), (tb, +1))
+                d += w["continuity"] * _extra_teachers_change(self.teachers[(l, a.subject)], change)
+        else:
+            if ta >= 0:
+                d += w["continuity"] * _extra_teachers_change(
+                    self.teachers[(l, a.subject)], ((ta, -1),)
+                )
+            if tb >= 0:
+                d += w["continuity"] * _extra_teachers_change(
+                    self.teachers[(l, b.subject)], ((tb, +1),)
+                )
         return d
 
     def set_count(self, i: int, count: int) -> None:
@@ -513,13 +568,11 @@ _TERMS = (
 
 
 def _extra_teachers_change(seen: Counter[int], change: Sequence[tuple[int, int]]) -> int:
-    """Change of max(0, distinct teachers − 1) when sessions per teacher change by ``change``."""
+    """Change of max(0, distinct teachers − 1) when sessions per teacher change by ``change``
+    (distinct teachers, at most two entries)."""
     before = len(seen)
     after = before
-    net: Counter[int] = Counter()
     for t, dv in change:
-        net[t] += dv
-    for t, dv in net.items():
         old = seen[t]
         if old > 0 and old + dv == 0:
             after -= 1
@@ -610,6 +663,8 @@ def polish(
                 st.apply_move(l, i, best_j)
                 stats.moves += 1
                 gained -= best
+            elif src.teacher >= 0:
+                gained += _swap_learners(st, stats, l, i)
         gained += _retargets(st, stats)
         gained += _recount_pools(st, stats)
         gained += _rebalance_pools(st, stats)
@@ -619,9 +674,11 @@ def polish(
             break
     stats.seconds = time.monotonic() - t0
     log.info(
-        "polish: %d passes, %d moves, %d swaps, %d skill changes, %d new sessions, gain %d, %.1f s",
+        "polish: %d passes, %d moves, %d learner swaps, %d teacher swaps, %d skill changes, "
+        "%d new sessions, gain %d, %.1f s",
         stats.passes,
         stats.moves,
+        stats.learner_swaps,
         stats.swaps,
         stats.retargets,
         stats.opened,
@@ -1031,3 +1088,32 @@ def _free_a_room(st: _State, b: int, feats: int, size: int) -> int:
                     s.room = r2
                     return r
     return -1
+
+
+def _swap_learners(st: _State, stats: PolishStats, l: int, i: int) -> int:
+    """Swap learner l (session i) with a member of another teacher-led session of the block
+    that l would rather be in (one of l's teachers of the subject, or a focus skill), when the
+    two moves together lower the objective; sizes and room loads do not change."""
+    cp = st.cp
+    a = st.sessions[i]
+    seen = st.teachers.get((l, a.subject), Counter()) if a.subject >= 0 else Counter()
+    gained = 0
+    for j in _candidates(st, l, i):
+        b = st.sessions[j]
+        if b.teacher < 0 or (b.teacher == a.teacher and b.skill == a.skill):
+            continue
+        if not (seen[b.teacher] > 0 or (b.skill >= 0 and cp.focus[l, b.skill])):
+            continue
+        if not st.can_take_place(l, b):
+            continue
+        dl = st.learner_delta(l, a, b)
+        for x in sorted(b.members):
+            if not st.can_take_place(x, a, instead=l) or not st.can_take_place(l, b, instead=x):
+                continue
+            d = st.swap_delta(l, i, x, j, dl)
+            if d < 0:
+                st.apply_move(l, i, j)
+                st.apply_move(x, j, i)
+                stats.learner_swaps += 1
+                return -d
+    return gained
