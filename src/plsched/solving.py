@@ -139,7 +139,7 @@ def solve(
     prev = _previous_keys(cp, previous)
     timings["compile"] = time.monotonic() - t0
 
-    lb = lower_bound(cp, prep, weights, time_limit=min(20.0, max(1.0, 0.1 * opts.time_limit)))
+    lb = lower_bound(cp, prep, weights, time_limit=min(20.0, max(1.0, 0.15 * opts.time_limit)))
     timings["bound"] = time.monotonic() - t0 - timings["compile"]
 
     t = time.monotonic()
@@ -219,7 +219,7 @@ def solve(
             weights=weights,
             previous=prev,
             rng=polish_rng,
-            deadline=never if deterministic else t + 0.35 * (deadline - t),
+            deadline=never if deterministic else t + 0.6 * (deadline - t),
         )
         objective -= first.gain
         report(objective / SCALE, bound_scaled / SCALE, "polish")

@@ -155,3 +155,32 @@ def test_a_free_teacher_opens_a_group_for_learners_short_of_minutes() -> None:
     assert before - after == gain == 3 * 600 * 100
     assert [(s.teacher, s.skill, len(s.learners)) for s in polished.sessions] == [("t1", "a", 3)]
     assert check(instance, polished).ok
+
+
+def test_a_learner_moves_to_their_teachers_group_in_another_block() -> None:
+    # l1 meets t1 on mon-1 and t2 on mon-2 (one extra teacher); on tue-1 t1 meets l2 and l3
+    # while l1 works alone. Moving l1's second session from mon-2 (t2) to tue-1 (t1) keeps
+    # the goal's 120 minutes and saves the extra teacher (20 × SCALE); the group sizes trade
+    # one learner (3 -> 2 and 2 -> 3), which costs nothing in sum.
+    learners = [learner(x, [], minutes=120) for x in ("l1", "l2", "l3")]
+    learners += [learner(x, [], minutes=60) for x in ("l4", "l5")]
+    instance = school(learners, [teacher("t1"), teacher("t2")], blocks=("mon-1", "mon-2", "tue-1"))
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    k = cp.skill_index[(0, "a")]
+    t1, t2 = cp.teacher_index["t1"], cp.teacher_index["t2"]
+    plan = [
+        Sess(0, sg, 0, k, t1, 0, (0, 1, 2)),
+        Sess(0, ind, -1, -1, -1, 0, (3,)),
+        Sess(0, ind, -1, -1, -1, 0, (4,)),
+        Sess(1, sg, 0, k, t2, 0, (0, 3, 4)),
+        Sess(1, ind, -1, -1, -1, 0, (1,)),
+        Sess(1, ind, -1, -1, -1, 0, (2,)),
+        Sess(2, sg, 0, k, t1, 0, (1, 2)),
+        *(Sess(2, ind, -1, -1, -1, 0, (x,)) for x in (0, 3, 4)),
+    ]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 20 * 100
+    with_l1 = {(s.block, s.teacher) for s in polished.sessions if "l1" in s.learners}
+    assert with_l1 == {("mon-1", "t1"), ("mon-2", None), ("tue-1", "t1")}
+    assert check(instance, polished).ok

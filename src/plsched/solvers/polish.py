@@ -58,6 +58,7 @@ class PolishStats:
     moves: int = 0
     swaps: int = 0
     learner_swaps: int = 0
+    shifts: int = 0
     retargets: int = 0
     opened: int = 0
     recounted: int = 0
@@ -632,7 +633,8 @@ def polish(
     deadline: float,
     max_passes: int = 6,
 ) -> tuple[list[Sess], PolishStats]:
-    """Improve ``plan`` by first-improvement local search until no move pays or ``deadline``."""
+    """Improve ``plan`` by first-improvement local search until ``deadline``, ``max_passes``
+    passes, or a pass that adds under 1 % of the gain so far."""
     t0 = time.monotonic()
     st = _State(cp, prep, plan, weights, previous)
     stats = PolishStats()
@@ -664,21 +666,26 @@ def polish(
                 stats.moves += 1
                 gained -= best
             elif src.teacher >= 0:
-                gained += _swap_learners(st, stats, l, i)
-        gained += _retargets(st, stats)
-        gained += _recount_pools(st, stats)
-        gained += _rebalance_pools(st, stats)
-        gained += _new_sessions(st, stats, rng)
+                g = _swap_learners(st, stats, l, i)
+                gained += g if g else _shift_block(st, stats, l, i)
+        for step in (_retargets, _recount_pools, _rebalance_pools):
+            if time.monotonic() < deadline:
+                gained += step(st, stats)
+        if time.monotonic() < deadline:
+            gained += _new_sessions(st, stats, rng)
         stats.gain += gained
-        if gained == 0:
+        log.debug("polish pass %d: gain %d at %.1f s", stats.passes, gained, time.monotonic() - t0)
+        # the first pass finds nearly all; stop once a pass adds under 1 % of the gain so far
+        if gained <= 0.01 * stats.gain:
             break
     stats.seconds = time.monotonic() - t0
     log.info(
-        "polish: %d passes, %d moves, %d learner swaps, %d teacher swaps, %d skill changes, "
-        "%d new sessions, gain %d, %.1f s",
+        "polish: %d passes, %d moves, %d learner swaps, %d block shifts, %d teacher swaps, "
+        "%d skill changes, %d new sessions, gain %d, %.1f s",
         stats.passes,
         stats.moves,
         stats.learner_swaps,
+        stats.shifts,
         stats.swaps,
         stats.retargets,
         stats.opened,
@@ -1117,3 +1124,60 @@ def _swap_learners(st: _State, stats: PolishStats, l: int, i: int) -> int:
                 stats.learner_swaps += 1
                 return -d
     return gained
+
+
+def _shift_block(st: _State, stats: PolishStats, l: int, i: int) -> int:
+    """Move learner l out of teacher-led session i into teacherless work, and into a session of
+    the same subject and modality in another block where l works alone — one of l's teachers
+    or a focus skill — when the two moves together pay (goal minutes may move between blocks
+    of different lengths; the exact change is computed move by move)."""
+    cp = st.cp
+    a = st.sessions[i]
+    b1 = a.block
+    pools = [
+        j
+        for j in st.by_block_other[b1]
+        if st.sessions[j].teacher < 0 and st.can_join(l, st.sessions[j], a)
+    ]
+    if not pools:
+        return 0
+    back = min(pools, key=lambda j: st.move_delta(l, i, j))
+    seen = st.teachers.get((l, a.subject), Counter()) if a.subject >= 0 else Counter()
+    same = st.same_skill[a.modality]
+    skills = st.allowed_skills[l] if same else [a.skill]
+    back_count = st.sessions[back].count
+    d1 = st.move_delta(l, i, back)
+    st.apply_move(l, i, back)
+    best, choice = 0, (-1, -1)
+    for b2 in range(cp.n_blocks):
+        here = st.where.get((l, b2))
+        if b2 == b1 or here is None or st.sessions[here].teacher >= 0:
+            continue
+        pool = st.sessions[here]
+        if not st.can_leave(pool):
+            continue
+        options = (
+            [j for k in skills for j in st.by_skill.get((b2, k), ())]
+            if same
+            else [j for j in st.by_block_other[b2] if st.sessions[j].teacher >= 0]
+        )
+        for j in options:
+            c = st.sessions[j]
+            if (c.modality, c.subject) != (a.modality, a.subject):
+                continue
+            if not (seen[c.teacher] > 0 and c.teacher != a.teacher) and not (
+                c.skill >= 0 and (l, c.skill) in st.focus
+            ):
+                continue
+            if not st.can_join(l, c, pool):
+                continue
+            d = d1 + st.move_delta(l, here, j)
+            if d < best:
+                best, choice = d, (here, j)
+    if best < 0:
+        st.apply_move(l, *choice)
+        stats.shifts += 1
+        return -best
+    st.apply_move(l, back, i)
+    st.set_count(back, back_count)
+    return 0
