@@ -27,7 +27,7 @@ from plsched.solvers.cpsat.candidates import Prepared, prepare
 from plsched.solvers.cpsat.model import WindowModel
 from plsched.solvers.cpsat.window import Window
 from plsched.solvers.lns import improve
-from plsched.solvers.polish import polish
+from plsched.solvers.polish import PolishStats, polish
 from plsched.solvers.state import (
     Sess,
     assignment_matrix,
@@ -210,17 +210,20 @@ def solve(
         # local search first (cheap, whole school), then CP-SAT windows, then local search again
         # on what the windows changed; with workers=1 a fixed number of passes, not the clock
         polish_rng = np.random.default_rng(opts.seed)
-        never = float("inf")
         reserve = 0.1 * (deadline - time.monotonic())
-        plan, first = polish(
-            cp,
-            prep,
-            plan,
-            weights=weights,
-            previous=prev,
-            rng=polish_rng,
-            deadline=never if deterministic else t + 0.6 * (deadline - t),
-        )
+
+        def local_search(plan: list[Sess], until: float) -> tuple[list[Sess], PolishStats]:
+            return polish(
+                cp,
+                prep,
+                plan,
+                weights=weights,
+                previous=prev,
+                rng=polish_rng,
+                deadline=float("inf") if deterministic else until,
+            )
+
+        plan, first = local_search(plan, t + 0.6 * (deadline - t))
         objective -= first.gain
         report(objective / SCALE, bound_scaled / SCALE, "polish")
         plan, solver_objective, lns = improve(
@@ -237,15 +240,7 @@ def solve(
             on_improve=lambda o: report(o / SCALE, bound_scaled / SCALE, "lns"),
             max_windows=max(1, int(opts.time_limit)) if deterministic else None,
         )
-        plan, last = polish(
-            cp,
-            prep,
-            plan,
-            weights=weights,
-            previous=prev,
-            rng=polish_rng,
-            deadline=never if deterministic else deadline,
-        )
+        plan, last = local_search(plan, deadline)
         solver_objective -= last.gain
         stats.update(windows=lns.iterations, improved=lns.improved, tried=lns.tried, gain=lns.gain)
         stats.update(polish_gain=first.gain + last.gain, polish_moves=first.moves + last.moves)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from plsched.compiled import MIX_DIVERSE, MIX_SAME_SKILL, CompiledProblem
+from plsched.scoring import TERMS
 from plsched.solvers.cpsat.candidates import Prepared
 from plsched.solvers.seating import even_pools
 from plsched.solvers.state import Sess
@@ -80,7 +81,7 @@ class _State:
         previous: Mapping[tuple[int, int], Key] | None,
     ) -> None:
         self.cp, self.prep = cp, prep
-        self.w = {k: int(weights.get(k, 0)) for k in _TERMS}
+        self.w = {k: int(weights.get(k, 0)) for k in TERMS}
         self.w_load = int(weights.get("load_balance", 0))
         self.previous = previous or {}
         self.cap = cp.instance.policy.daily_subject_cap
@@ -255,36 +256,24 @@ class _State:
             return False
         if s.members and min(self.max_group[x] for x in s.members) < size:
             return False
-        if (
-            s.skill >= 0
-            and cp.mod_mix[s.modality] == MIX_SAME_SKILL
-            and not prep.allowed[l, s.skill]
-        ):
+        return self._may_attend(l, s)
+
+    def _may_attend(self, l: int, s: _Session) -> bool:
+        """Rules 5 and 8 for learner l in teacher-led session s: ready for its skill, the
+        teacher's tags and the room's features."""
+        cp = self.cp
+        if s.skill >= 0 and self.same_skill[s.modality] and not self.prep.allowed[l, s.skill]:
             return False
-        need_t = int(cp.learner_need_tags[l])
-        if need_t & ~int(cp.teacher_tags[s.teacher]):
+        if int(cp.learner_need_tags[l]) & ~int(cp.teacher_tags[s.teacher]):
             return False
-        need_r = int(cp.learner_need_features[l])
-        return not need_r & ~int(cp.room_features[s.room])
+        return not int(cp.learner_need_features[l]) & ~int(cp.room_features[s.room])
 
     def can_take_place(self, l: int, s: _Session, instead: int = -1) -> bool:
         """Whether l may be in teacher-led session s in place of member ``instead`` (sizes do
         not change)."""
-        cp, prep = self.cp, self.prep
-        size = len(s.members)
-        if size > self.max_group[l]:
+        if len(s.members) > self.max_group[l] or not self._may_attend(l, s):
             return False
-        if (
-            s.skill >= 0
-            and cp.mod_mix[s.modality] == MIX_SAME_SKILL
-            and not prep.allowed[l, s.skill]
-        ):
-            return False
-        if int(cp.learner_need_tags[l]) & ~int(cp.teacher_tags[s.teacher]):
-            return False
-        if int(cp.learner_need_features[l]) & ~int(cp.room_features[s.room]):
-            return False
-        partners = prep.avoid.get(l)
+        partners = self.prep.avoid.get(l)
         return not partners or not (partners & s.members) - {instead}
 
     # ---------------------------------------------------------------- deltas
@@ -553,19 +542,6 @@ class _State:
                         )
                     )
         return out
-
-
-_TERMS = (
-    "goal_shortfall",
-    "off_focus",
-    "group_size",
-    "continuity",
-    "variety",
-    "age_mix",
-    "stability",
-    "review",
-    "stretch",
-)
 
 
 def _extra_teachers_change(seen: Counter[int], change: Sequence[tuple[int, int]]) -> int:
