@@ -19,7 +19,17 @@ from plsched.solvers.cpsat.candidates import prepare
 from plsched.solvers.polish import polish
 from plsched.solvers.state import Sess, sessions_from_public, sessions_to_public
 
-from .conftest import SMALL_PATH, learner, ready_for_a, ready_for_b, school, teacher
+from .conftest import (
+    SMALL_PATH,
+    independent,
+    learner,
+    ready_for_a,
+    ready_for_b,
+    room,
+    school,
+    small_group,
+    teacher,
+)
 
 
 def _schedule(instance: Instance, cp: object, plan: list[Sess]) -> Schedule:
@@ -183,4 +193,24 @@ def test_a_learner_moves_to_their_teachers_group_in_another_block() -> None:
     assert before - after == gain == 20 * 100
     with_l1 = {(s.block, s.teacher) for s in polished.sessions if "l1" in s.learners}
     assert with_l1 == {("mon-1", "t1"), ("mon-2", None), ("tue-1", "t1")}
+    assert check(instance, polished).ok
+
+
+def test_teacherless_learners_spread_over_the_rooms() -> None:
+    # 24 learners with no goal sit in one session of independent work in the hall (target 12,
+    # up to 30) while the annex is empty: two sessions of 12, one per room, cost nothing
+    # (12 × OFF_TARGET × SCALE saved); the hall has one zone, so the annex must be used
+    ind = independent(min_size=1, max_size=30, target_size=12)
+    learners = [{**learner(f"l{i:02d}", []), "goals": []} for i in range(24)]
+    rooms = [room("hall", capacity=30, zones=1), room("annex", capacity=30, zones=1)]
+    instance = school(learners, [teacher("t1")], rooms=rooms, modalities=[small_group(), ind])
+    cp = compile_problem(instance)
+    m = cp.modality_index["independent"]
+    plan = [Sess(0, m, -1, -1, -1, cp.room_index["hall"], tuple(range(24)))]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 12 * 2 * 100
+    assert sorted((s.room, len(s.learners)) for s in polished.sessions) == [
+        ("annex", 12),
+        ("hall", 12),
+    ]
     assert check(instance, polished).ok
