@@ -20,7 +20,7 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -66,7 +66,6 @@ class PolishStats:
     rebalanced: int = 0
     gain: int = 0  # scaled objective units
     seconds: float = 0.0
-    by_kind: dict[str, int] = field(default_factory=dict)
 
 
 class _State:
@@ -657,7 +656,7 @@ def polish(
     stats.seconds = time.monotonic() - t0
     log.info(
         "polish: %d passes, %d moves, %d learner swaps, %d block shifts, %d teacher swaps, "
-        "%d skill changes, %d new sessions, gain %d, %.1f s",
+        "%d skill changes, %d new sessions, %d pool recounts, %d room spreads, gain %d, %.1f s",
         stats.passes,
         stats.moves,
         stats.learner_swaps,
@@ -665,6 +664,8 @@ def polish(
         stats.swaps,
         stats.retargets,
         stats.opened,
+        stats.recounted,
+        stats.rebalanced,
         stats.gain,
         stats.seconds,
     )
@@ -1080,7 +1081,6 @@ def _swap_learners(st: _State, stats: PolishStats, l: int, i: int) -> int:
     cp = st.cp
     a = st.sessions[i]
     seen = st.teachers.get((l, a.subject), Counter()) if a.subject >= 0 else Counter()
-    gained = 0
     for j in _candidates(st, l, i):
         b = st.sessions[j]
         if b.teacher < 0 or (b.teacher == a.teacher and b.skill == a.skill):
@@ -1099,7 +1099,7 @@ def _swap_learners(st: _State, stats: PolishStats, l: int, i: int) -> int:
                 st.apply_move(x, j, i)
                 stats.learner_swaps += 1
                 return -d
-    return gained
+    return 0
 
 
 def _shift_block(st: _State, stats: PolishStats, l: int, i: int) -> int:
