@@ -234,7 +234,8 @@ def solve(
             objective,
             weights=weights,
             previous=prev,
-            deadline=deadline - reserve,
+            # workers=1 counts windows; its safety stop runs from here, not from the start
+            deadline=time.monotonic() + opts.time_limit if deterministic else deadline - reserve,
             seed=opts.seed,
             workers=opts.workers,
             deterministic=deterministic,
