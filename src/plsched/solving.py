@@ -240,7 +240,7 @@ def solve(
             workers=opts.workers,
             deterministic=deterministic,
             on_improve=lambda o: report(o / SCALE, bound_scaled / SCALE, "lns"),
-            max_windows=max(1, int(opts.time_limit)) if deterministic else None,
+            max_windows=max(1, int(opts.time_limit // 2)) if deterministic else None,
         )
         plan, last = local_search(plan, deadline)
         solver_objective -= last.gain
