@@ -84,11 +84,11 @@ class _State:
         self.w_load = int(weights.get("load_balance", 0))
         self.previous = previous or {}
         self.cap = cp.instance.policy.daily_subject_cap
-        self.sessions: list[_Session] = []
+        built: list[_Session] = []  # teacher-led sessions and merged pools
         pools: dict[tuple[int, int, int, int], _Session] = {}
         for old in plan:
             if old.teacher >= 0:
-                self.sessions.append(
+                built.append(
                     _Session(
                         old.block,
                         old.modality,
@@ -105,66 +105,42 @@ class _State:
             if pool is None:
                 pool = _Session(old.block, old.modality, old.subject, -1, -1, old.room, set(), 0)
                 pools[old.pool] = pool
-                self.sessions.append(pool)
+                built.append(pool)
             pool.members.update(old.members)
             pool.count += 1
+        self.same_skill = (cp.mod_mix == MIX_SAME_SKILL).tolist()
         self.by_block: dict[int, list[int]] = defaultdict(list)
+        self.by_skill: dict[tuple[int, int], list[int]] = defaultdict(list)  # same-skill ones
+        self.by_block_other: dict[int, list[int]] = defaultdict(list)  # the others
         self.where: dict[tuple[int, int], int] = {}
         self.room_load: Counter[tuple[int, int]] = Counter()
+        self.zones_used: Counter[tuple[int, int]] = Counter()
         self.delivered: Counter[tuple[int, int, int]] = Counter()  # (l, subject, modality)
         self.teachers: dict[tuple[int, int], Counter[int]] = defaultdict(Counter)  # (l, s)
         self.day_subject: Counter[tuple[int, int, int]] = Counter()  # (l, day, subject)
         self.ages: dict[int, Counter[int]] = {}  # diverse session -> age counts
-        for i, s in enumerate(self.sessions):
-            self.by_block[s.block].append(i)
-            self.room_load[(s.room, s.block)] += len(s.members)
-            minutes = int(cp.block_minutes[s.block])
-            day = int(cp.block_day[s.block])
-            if cp.mod_mix[s.modality] == MIX_DIVERSE:
-                self.ages[i] = Counter(int(cp.learner_age[x]) for x in s.members)
-            for x in s.members:
-                self.where[(x, s.block)] = i
-                self.delivered[(x, s.subject, s.modality)] += minutes
-                if s.subject >= 0:
-                    self.day_subject[(x, day, s.subject)] += 1
-                    if s.teacher >= 0:
-                        self.teachers[(x, s.subject)][s.teacher] += 1
+        self.week: Counter[int] = Counter()
+        self.day_led: Counter[tuple[int, int]] = Counter()
+        self.led: dict[int, set[int]] = defaultdict(set)  # block -> teachers leading
+        self.sessions: list[_Session] = []
+        for ses in built:
+            self._add(ses)
         self.goals: dict[tuple[int, int, int], list[int]] = defaultdict(list)
         for l, goals in prep.goals_of.items():
             for subject, modality, minutes in goals:
                 self.goals[(l, subject, modality)].append(minutes)
-        # sessions by block and skill (same-skill modalities) for candidate lookup
-        self.by_skill: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for i, s in enumerate(self.sessions):
-            if s.skill >= 0 and cp.mod_mix[s.modality] == MIX_SAME_SKILL:
-                self.by_skill[(s.block, s.skill)].append(i)
         self.goal_keys: list[set[tuple[int, int]]] = [set() for _ in range(cp.n_learners)]
         for l, subject, modality in self.goals:
             self.goal_keys[l].add((subject, modality))
-        self.by_block_other: dict[int, list[int]] = defaultdict(list)
-        for i, s in enumerate(self.sessions):
-            if s.skill < 0 or cp.mod_mix[s.modality] != MIX_SAME_SKILL:
-                self.by_block_other[s.block].append(i)
         self.max_group = cp.learner_max_group.tolist()
         # plain Python lookups for the hot path
         self.minutes = cp.block_minutes.tolist()
         self.led_skill = (cp.mod_teacher & cp.mod_skill).tolist()
-        self.same_skill = (cp.mod_mix == MIX_SAME_SKILL).tolist()
         self.focus = set(zip(*map(np.ndarray.tolist, np.nonzero(cp.focus)), strict=True))
         self.has_focus = set(zip(*map(np.ndarray.tolist, np.nonzero(cp.has_focus)), strict=True))
         self.mastered = set(zip(*map(np.ndarray.tolist, np.nonzero(cp.mastered)), strict=True))
         stretch = ~cp.mastered & ~cp.ready & prep.allowed
         self.stretch = set(zip(*map(np.ndarray.tolist, np.nonzero(stretch)), strict=True))
-        self.week: Counter[int] = Counter()
-        self.day_led: Counter[tuple[int, int]] = Counter()
-        self.led: dict[int, set[int]] = defaultdict(set)  # block -> teachers leading
-        self.zones_used: Counter[tuple[int, int]] = Counter()
-        for ses in self.sessions:
-            self.zones_used[(ses.room, ses.block)] += ses.count
-            if ses.teacher >= 0:
-                self.week[ses.teacher] += 1
-                self.day_led[(ses.teacher, int(cp.block_day[ses.block]))] += 1
-                self.led[ses.block].add(ses.teacher)
         self.allowed_skills = [
             np.flatnonzero(prep.allowed[x]).tolist() for x in range(cp.n_learners)
         ]
@@ -464,31 +440,43 @@ class _State:
         return after - before
 
     # ---------------------------------------------------------------- new sessions
-    def open_session(self, b: int, m: int, subject: int, k: int, t: int, r: int) -> int:
-        """An empty teacher-led session; ``close_session`` undoes it while it is still last."""
+    def _add(self, s: _Session) -> int:
+        """Append session s and count it in every index and counter; its number."""
         cp = self.cp
         i = len(self.sessions)
-        self.sessions.append(_Session(b, m, subject, k, t, r, set(), 1))
+        self.sessions.append(s)
+        b = s.block
         self.by_block[b].append(i)
-        if k >= 0 and cp.mod_mix[m] == MIX_SAME_SKILL:
-            self.by_skill[(b, k)].append(i)
+        if s.skill >= 0 and self.same_skill[s.modality]:
+            self.by_skill[(b, s.skill)].append(i)
         else:
             self.by_block_other[b].append(i)
-        if cp.mod_mix[m] == MIX_DIVERSE:
-            self.ages[i] = Counter()
-        self.week[t] += 1
-        self.day_led[(t, int(cp.block_day[b]))] += 1
-        self.led[b].add(t)
-        self.zones_used[(r, b)] += 1
+        if cp.mod_mix[s.modality] == MIX_DIVERSE:
+            self.ages[i] = Counter(int(cp.learner_age[x]) for x in s.members)
+        self.zones_used[(s.room, b)] += s.count
+        self.room_load[(s.room, b)] += len(s.members)
+        day = int(cp.block_day[b])
+        if s.teacher >= 0:
+            self.week[s.teacher] += 1
+            self.day_led[(s.teacher, day)] += 1
+            self.led[b].add(s.teacher)
+        minutes = int(cp.block_minutes[b])
+        for x in s.members:
+            self.where[(x, b)] = i
+            self.delivered[(x, s.subject, s.modality)] += minutes
+            if s.subject >= 0:
+                self.day_subject[(x, day, s.subject)] += 1
+                if s.teacher >= 0:
+                    self.teachers[(x, s.subject)][s.teacher] += 1
         return i
+
+    def open_session(self, b: int, m: int, subject: int, k: int, t: int, r: int) -> int:
+        """An empty teacher-led session; ``close_session`` undoes it while it is still last."""
+        return self._add(_Session(b, m, subject, k, t, r, set(), 1))
 
     def open_pool(self, b: int, m: int, subject: int, r: int) -> int:
         """An empty teacherless pool of no session yet."""
-        i = len(self.sessions)
-        self.sessions.append(_Session(b, m, subject, -1, -1, r, set(), 0))
-        self.by_block[b].append(i)
-        self.by_block_other[b].append(i)
-        return i
+        return self._add(_Session(b, m, subject, -1, -1, r, set(), 0))
 
     def close_session(self, i: int) -> None:
         cp = self.cp
