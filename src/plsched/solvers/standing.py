@@ -1,0 +1,378 @@
+"""A second construction, for whole schools: standing groups first, then their timetable.
+
+What a school does by hand: for each teacher-led goal (subject and modality) it forms the
+week's groups — learners who share a focus skill together, at sizes near the target — gives each
+group one qualified teacher for the week, and only then finds blocks where the group, its
+teacher and a room are all free. Continuity comes for free (one teacher per group), focus is
+decided where it is cheapest (when the groups are formed, over the whole week), and the
+group meetings are spread over the week so that every block keeps rooms for the learners
+working on their own.
+
+The block-by-block greedy (:mod:`plsched.solvers.construction`) decides each block with no
+view of the rest of the week; :func:`plsched.solve` builds both plans and keeps the better.
+Learners a group cannot take (a focus skill nobody else is ready for and no group to join,
+needs no teacher or room meets) are left to the local search, which opens sessions for short
+goals.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from plsched.compiled import MIX_DIVERSE, MIX_SAME_SKILL, CompiledProblem
+from plsched.solvers.cpsat.candidates import Prepared
+from plsched.solvers.seating import (
+    even_pools,
+    seat_teacherless,
+    seats_for_rest,
+    squeeze_in,
+)
+from plsched.solvers.state import Sess
+
+__all__ = ["construct_standing"]
+
+log = logging.getLogger(__name__)
+
+MISSING = 1000.0  # score of a block per member who cannot attend it
+SAME_DAY = 200.0  # per meeting of the group already on that day
+SHORT_BLOCK = 150.0  # a block shorter than the longest, when the minutes still needed are more
+OVER_CAP = 60.0  # per member past the daily subject cap
+
+
+@dataclass
+class _Group:
+    modality: int
+    subject: int
+    skill: int
+    members: list[int]
+    need: dict[int, int] = field(default_factory=dict)  # learner -> goal minutes
+    teacher: int = -1
+
+    def meetings(self, longest: int) -> int:
+        most = max((self.need.get(x, 0) for x in self.members), default=0)
+        return max(1, -(-most // max(1, longest)))
+
+
+def _group_count(n: int, lo: int, hi: int, target: int) -> int:
+    """How many sessions of lo..hi hold n learners closest to the target; 0 if none can."""
+    counts = range(max(1, -(-n // hi)), n // max(1, lo) + 1)
+    return min(counts, key=lambda g: (abs(n - g * target), g), default=0)
+
+
+class _Former:
+    """Forms the groups of one (subject, modality) goal."""
+
+    def __init__(self, cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> None:
+        self.cp, self.prep, self.rng = cp, prep, rng
+
+    def fits(self, g: _Group, x: int) -> bool:
+        cp = self.cp
+        size = len(g.members) + 1
+        if size > cp.mod_max[g.modality]:
+            return False
+        if min(int(cp.learner_max_group[y]) for y in (*g.members, x)) < size:
+            return False
+        if self.prep.avoid.get(x, set()) & set(g.members):
+            return False
+        return not (
+            g.skill >= 0
+            and cp.mod_mix[g.modality] == MIX_SAME_SKILL
+            and not self.prep.allowed[x, g.skill]
+        )
+
+    def split(self, s: int, m: int, k: int, members: list[int]) -> list[_Group]:
+        """Even groups of members (all on skill k, or none), apart from avoid pairs."""
+        cp = self.cp
+        lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
+        count = _group_count(len(members), lo, hi, target)
+        if count == 0:
+            return []
+        groups = [_Group(m, s, k, []) for _ in range(count)]
+        order = list(members)
+        left: list[int] = []
+        if cp.mod_mix[m] == MIX_DIVERSE:
+            # dealt in turn by age, so every group mixes ages
+            order.sort(key=lambda x: int(cp.learner_age[x]))
+            for i, x in enumerate(order):
+                ring = [groups[(i + j) % count] for j in range(count)]
+                fit = [g for g in ring if self.fits(g, x)]
+                if fit:
+                    min(fit, key=lambda g: len(g.members)).members.append(x)
+                else:
+                    left.append(x)
+        else:
+            # learners with the same room and teacher needs side by side, so that few groups
+            # need the rare rooms (a quiet room, say) and teachers
+            order.sort(
+                key=lambda x: (-int(cp.learner_need_features[x]), -int(cp.learner_need_tags[x]))
+            )
+            sizes = [len(members) // count + (i < len(members) % count) for i in range(count)]
+            for x in order:
+                fit = [
+                    g
+                    for g, n in zip(groups, sizes, strict=True)
+                    if len(g.members) < n and self.fits(g, x)
+                ]
+                fit = fit or [g for g in groups if self.fits(g, x)]
+                if fit:
+                    fit[0].members.append(x)
+                else:
+                    left.append(x)
+        kept = [g for g in groups if len(g.members) >= lo]
+        for g in groups:
+            if len(g.members) < lo:
+                left.extend(g.members)
+        self.left.extend(left)
+        return kept
+
+    def form(self, s: int, m: int, learners: np.ndarray) -> tuple[list[_Group], list[int]]:
+        cp, prep = self.cp, self.prep
+        self.left: list[int] = []
+        lo = int(cp.mod_min[m])
+        if not cp.mod_skill[m]:
+            return self.split(s, m, -1, [int(x) for x in learners]), self.left
+        leads = cp.teacher_modalities[:, m]
+        skills = np.flatnonzero((cp.skill_subject == s) & cp.teacher_can_skill[leads].any(axis=0))
+        if skills.size == 0:
+            return [], [int(x) for x in learners]
+        same = cp.mod_mix[m] == MIX_SAME_SKILL
+        focus = cp.focus[np.ix_(learners, skills)]
+        ok = prep.allowed[np.ix_(learners, skills)] if same else np.ones_like(focus)
+        focus &= ok
+        groups: list[_Group] = []
+        todo = np.ones(learners.size, dtype=bool)
+        # the focus skill shared by the most learners still without a group, first
+        while True:
+            counts = focus[todo].sum(axis=0)
+            j = int(np.argmax(counts)) if counts.size else 0
+            if counts.size == 0 or counts[j] < lo:
+                break
+            rows = np.flatnonzero(todo & focus[:, j])
+            todo[rows] = False
+            groups.extend(self.split(s, m, int(skills[j]), [int(x) for x in learners[rows]]))
+        # the rest join a group they may attend, the smallest first (off focus)
+        rest = [int(x) for x in learners[todo]] + self.left
+        self.left = []
+        self.rng.shuffle(rest)
+        homeless: list[int] = []
+        for x in rest:
+            fit = [g for g in groups if self.fits(g, x)]
+            if fit:
+                min(fit, key=lambda g: len(g.members)).members.append(x)
+            else:
+                homeless.append(x)
+        # then groups of whoever is left, on the skill most of them may attend
+        pos = {int(x): i for i, x in enumerate(learners)}
+        while len(homeless) >= lo:
+            rows = np.array([pos[x] for x in homeless])
+            counts = ok[rows].sum(axis=0) + 0.5 * focus[rows].sum(axis=0)
+            j = int(np.argmax(counts))
+            takers = [x for x, r in zip(homeless, rows, strict=True) if ok[r, j]]
+            if len(takers) < lo:
+                break
+            made = self.split(s, m, int(skills[j]), takers)
+            if not made:
+                break
+            placed = {x for g in made for x in g.members}
+            groups.extend(made)
+            homeless = [x for x in homeless if x not in placed]
+            self.left = []
+        return groups, homeless
+
+
+def construct_standing(
+    cp: CompiledProblem, prep: Prepared, rng: np.random.Generator
+) -> list[Sess] | None:
+    """A plan from standing groups, or None when some learner found no seat."""
+    longest = int(cp.block_minutes.max()) if cp.n_blocks else 0
+    former = _Former(cp, prep, rng)
+    groups: list[_Group] = []
+    need: dict[tuple[int, int], dict[int, int]] = {}
+    for l, goals in prep.goals_of.items():
+        for s, m, minutes in goals:
+            if cp.mod_teacher[m]:
+                per = need.setdefault((s, m), {})
+                per[l] = per.get(l, 0) + minutes
+    for (s, m), per in sorted(need.items()):
+        learners = np.array(sorted(x for x in per if cp.learner_available[x].any()), dtype=np.int64)
+        made, homeless = former.form(s, m, learners)
+        for g in made:
+            g.need = {x: per.get(x, 0) for x in g.members}
+        groups.extend(made)
+        if homeless:
+            log.debug("%d learners without a standing group", len(homeless))
+    _assign_teachers(cp, groups, longest, rng)
+    return _timetable(cp, prep, groups, longest)
+
+
+def _assign_teachers(
+    cp: CompiledProblem, groups: list[_Group], longest: int, rng: np.random.Generator
+) -> None:
+    per_day = np.zeros((cp.n_teachers, len(cp.day_ids)), dtype=np.int64)
+    for d in range(len(cp.day_ids)):
+        per_day[:, d] = cp.teacher_available[:, cp.block_day == d].sum(axis=1)
+    cap = np.minimum(cp.teacher_max_week, np.minimum(per_day, cp.teacher_max_day[:, None]).sum(1))
+    load = np.zeros(cp.n_teachers, dtype=np.int64)
+    fair = np.maximum(cp.teacher_fair, 1).astype(np.float64)
+
+    def candidates(g: _Group) -> np.ndarray:
+        tags = 0
+        for x in g.members:
+            tags |= int(cp.learner_need_tags[x])
+        ok = cp.teacher_modalities[:, g.modality] & ((cp.teacher_tags & tags) == tags)
+        if g.skill >= 0:
+            ok &= cp.teacher_can_skill[:, g.skill]
+        elif g.subject >= 0:
+            ok &= cp.teacher_subject[:, g.subject]
+        return ok
+
+    cands = [candidates(g) for g in groups]
+    order = sorted(range(len(groups)), key=lambda i: (int(cands[i].sum()), rng.random()))
+    for i in order:
+        g = groups[i]
+        r = g.meetings(longest)
+        ok = cands[i] & (load + r <= cap)
+        if not ok.any():
+            ok = cands[i] & (load < cap)
+        if not ok.any():
+            continue
+        t = int(np.flatnonzero(ok)[np.argmin(((load + r) / fair)[ok])])
+        g.teacher = t
+        load[t] += r
+
+
+def _timetable(
+    cp: CompiledProblem, prep: Prepared, groups: list[_Group], longest: int
+) -> list[Sess] | None:
+    n_b, n_d = cp.n_blocks, len(cp.day_ids)
+    busy = ~cp.learner_available.copy()  # (L, B): away or already in a session
+    t_busy = ~cp.teacher_available.copy()
+    day_led = np.zeros((cp.n_teachers, n_d), dtype=np.int64)
+    week = np.zeros(cp.n_teachers, dtype=np.int64)
+    n_s = max(1, len(cp.subject_ids))
+    day_subject = np.zeros((cp.n_learners, n_d, n_s), dtype=np.int64)
+    zones = np.where(cp.room_available, cp.room_zones[:, None], 0).T.astype(np.int64)  # (B, R)
+    seats = np.repeat(cp.room_capacity[None, :].astype(np.int64), n_b, axis=0)  # (B, R)
+    waiting = cp.learner_available.sum(axis=0).astype(np.int64)  # learners not yet seated
+    led = np.zeros(n_b, dtype=np.int64)
+    minutes = cp.block_minutes
+    cap = cp.instance.policy.daily_subject_cap
+    sessions: list[Sess] = []
+    got: list[dict[int, int]] = [dict.fromkeys(g.members, 0) for g in groups]
+    days_used: list[np.ndarray] = [np.zeros(n_d, dtype=np.int64) for _ in groups]
+    total = sum(g.meetings(longest) for g in groups if g.teacher >= 0)
+    per_block = total / max(1, n_b)
+
+    def place(i: int) -> bool:
+        g = groups[i]
+        t, m, s = g.teacher, g.modality, g.subject
+        short = [x for x in g.members if got[i][x] < g.need.get(x, 0)]
+        if not short:
+            return False
+        members = np.array(g.members)
+        ok = ~t_busy[t] & (day_led[t, cp.block_day] < cp.teacher_max_day[t])
+        if week[t] >= cp.teacher_max_week[t] or not ok.any():
+            return False
+        free = ~busy[members]  # (n, B)
+        n_free = free.sum(axis=0)
+        still = max(g.need.get(x, 0) - got[i][x] for x in short)
+        score = MISSING * (members.size - n_free) + SAME_DAY * days_used[i][cp.block_day]
+        score += np.where((minutes < longest) & (still > minutes), SHORT_BLOCK, 0.0)
+        score += np.maximum(led - per_block, 0.0) * 5.0 + led * 0.1
+        if s >= 0:
+            over = (day_subject[members][:, cp.block_day, s] >= cap) & free
+            score += OVER_CAP * over.sum(axis=0)
+        ok &= n_free >= int(cp.mod_min[m])
+        base = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+        feats = base
+        for x in g.members:
+            feats |= int(cp.learner_need_features[x])
+        for b in np.argsort(np.where(ok, score, np.inf), kind="stable"):
+            b = int(b)
+            if not ok[b]:
+                return False
+            att = [int(x) for x in members[free[:, b]]]
+            room = _room(cp, b, len(att), feats, zones[b], seats[b])
+            if room < 0:
+                # without the learners whose room needs no free room meets
+                att = [x for x in att if not int(cp.learner_need_features[x]) & ~base]
+                if len(att) < int(cp.mod_min[m]):
+                    continue
+                room = _room(cp, b, len(att), base, zones[b], seats[b])
+                if room < 0:
+                    continue
+            zones[b, room] -= 1
+            seats[b, room] -= len(att)
+            if seats_for_rest(cp, b, zones[b], seats[b]) < waiting[b] - len(att):
+                zones[b, room] += 1
+                seats[b, room] += len(att)
+                continue
+            d = int(cp.block_day[b])
+            sessions.append(Sess(b, m, s, g.skill, t, room, tuple(sorted(att))))
+            busy[att, b] = True
+            t_busy[t, b] = True
+            day_led[t, d] += 1
+            week[t] += 1
+            waiting[b] -= len(att)
+            led[b] += 1
+            days_used[i][d] += 1
+            if s >= 0:
+                day_subject[att, d, s] += 1
+            for x in att:
+                got[i][x] += int(minutes[b])
+            return True
+        return False
+
+    order = sorted(
+        (i for i, g in enumerate(groups) if g.teacher >= 0),
+        key=lambda i: (int(cp.teacher_available[groups[i].teacher].sum()), -len(groups[i].members)),
+    )
+    rounds = max((groups[i].meetings(longest) for i in order), default=0) + 2
+    for _ in range(rounds):
+        placed = [i for i in order if place(i)]
+        if not placed:
+            break
+    filler = [int(m) for m in np.flatnonzero(~cp.mod_teacher)]
+    if not filler:
+        return None
+    fm = max(filler, key=lambda m: int(cp.mod_max[m]))
+    for b in range(n_b):
+        rest = [int(x) for x in np.flatnonzero(~busy[:, b])]
+        if not rest:
+            continue
+        pools, unseated = seat_teacherless(cp, prep, b, fm, rest, zones[b], seats[b])
+        sessions.extend(pools)
+        if unseated:
+            before = len(unseated)
+            squeeze_in(cp, prep, b, unseated, sessions, seats[b])
+            seated = {x for s in sessions if s.block == b for x in s.members}
+            if any(x not in seated for x in unseated[:before]):
+                return None
+    return even_pools(cp, prep, sessions)
+
+
+def _room(
+    cp: CompiledProblem, b: int, size: int, features: int, zones: np.ndarray, seats: np.ndarray
+) -> int:
+    """The room of block b for a session of ``size`` that costs the learners still to seat
+    the fewest places at their target size, then the one with the fewest features the session
+    does not need, then the fewest seats; -1 if none can host it."""
+    ok = (
+        cp.room_available[:, b]
+        & (zones > 0)
+        & (seats >= size)
+        & ((cp.room_features & features) == features)
+    )
+    if not ok.any():
+        return -1
+    rooms = np.flatnonzero(ok)
+    # places at the target size of teacherless sessions (where they cost nothing)
+    free = ~cp.mod_teacher
+    n = int(cp.mod_target[free].max()) if free.any() else 0
+    before = np.minimum(seats[rooms], zones[rooms] * n)
+    after = np.minimum(seats[rooms] - size, (zones[rooms] - 1) * n)
+    extra = np.array([bin(int(f) & ~features).count("1") for f in cp.room_features[rooms]])
+    return int(rooms[np.lexsort((seats[rooms], extra, before - after))[0]])
