@@ -23,12 +23,12 @@ from plsched.scoring import SCALE as SCALE
 from plsched.scoring import goal_shortfalls, scaled_weights, score
 from plsched.solvers.bound import GoalReach, lower_bound
 from plsched.solvers.construction import construct
-from plsched.solvers.standing import construct_standing
 from plsched.solvers.cpsat.candidates import Prepared, prepare
 from plsched.solvers.cpsat.model import WindowModel
 from plsched.solvers.cpsat.window import Window
 from plsched.solvers.lns import improve
 from plsched.solvers.polish import PolishStats, polish
+from plsched.solvers.standing import construct_standing
 from plsched.solvers.state import (
     Sess,
     assignment_matrix,
