@@ -40,6 +40,7 @@ MISSING = 1000.0  # score of a block per member who cannot attend it
 SAME_DAY = 200.0  # per meeting of the group already on that day
 SHORT_BLOCK = 150.0  # a block shorter than the longest, when the minutes still needed are more
 OVER_CAP = 60.0  # per member past the daily subject cap
+ALTERNATIVES = 5  # other qualified teachers tried when a group's own has no time
 
 
 @dataclass
@@ -50,6 +51,7 @@ class _Group:
     members: list[int]
     need: dict[int, int] = field(default_factory=dict)  # learner -> goal minutes
     teacher: int = -1
+    can: np.ndarray | None = None  # (T,) teachers who could lead it
 
     def meetings(self, longest: int) -> int:
         most = max((self.need.get(x, 0) for x in self.members), default=0)
@@ -68,6 +70,14 @@ class _Former:
     def __init__(self, cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> None:
         self.cp, self.prep, self.rng = cp, prep, rng
 
+    def leaders(self, g: _Group) -> np.ndarray:
+        """(T,) teachers who lead the group's modality and are qualified for its skill."""
+        cp = self.cp
+        ok = cp.teacher_modalities[:, g.modality]
+        if g.skill >= 0:
+            return ok & cp.teacher_can_skill[:, g.skill]
+        return ok & cp.teacher_subject[:, g.subject] if g.subject >= 0 else ok
+
     def fits(self, g: _Group, x: int) -> bool:
         cp = self.cp
         size = len(g.members) + 1
@@ -77,6 +87,12 @@ class _Former:
             return False
         if self.prep.avoid.get(x, set()) & set(g.members):
             return False
+        tags = int(cp.learner_need_tags[x])
+        if tags:
+            for y in g.members:
+                tags |= int(cp.learner_need_tags[y])
+            if not (self.leaders(g) & ((cp.teacher_tags & tags) == tags)).any():
+                return False
         return not (
             g.skill >= 0
             and cp.mod_mix[g.modality] == MIX_SAME_SKILL
@@ -230,6 +246,8 @@ def _assign_teachers(
         return ok
 
     cands = [candidates(g) for g in groups]
+    for g, c in zip(groups, cands, strict=True):
+        g.can = c
     order = sorted(range(len(groups)), key=lambda i: (int(cands[i].sum()), rng.random()))
     for i in order:
         g = groups[i]
@@ -263,15 +281,28 @@ def _timetable(
     sessions: list[Sess] = []
     got: list[dict[int, int]] = [dict.fromkeys(g.members, 0) for g in groups]
     days_used: list[np.ndarray] = [np.zeros(n_d, dtype=np.int64) for _ in groups]
-    total = sum(g.meetings(longest) for g in groups if g.teacher >= 0)
+    total = sum(g.meetings(longest) for g in groups)
     per_block = total / max(1, n_b)
 
     def place(i: int) -> bool:
+        """One more meeting of group i: with its own teacher if they have time, else with
+        the qualified teacher who has the most (a second teacher costs continuity, a missed
+        meeting costs goal minutes)."""
         g = groups[i]
-        t, m, s = g.teacher, g.modality, g.subject
-        short = [x for x in g.members if got[i][x] < g.need.get(x, 0)]
-        if not short:
+        if all(got[i][x] >= g.need.get(x, 0) for x in g.members):
             return False
+        if g.teacher >= 0 and meet(i, g.teacher):
+            return True
+        assert g.can is not None
+        spare = cp.teacher_max_week - week
+        others = [int(t) for t in np.flatnonzero(g.can & (spare > 0)) if t != g.teacher]
+        others.sort(key=lambda t: -int(spare[t]))
+        return any(meet(i, t) for t in others[:ALTERNATIVES])
+
+    def meet(i: int, t: int) -> bool:
+        g = groups[i]
+        m, s = g.modality, g.subject
+        short = [x for x in g.members if got[i][x] < g.need.get(x, 0)]
         members = np.array(g.members)
         ok = ~t_busy[t] & (day_led[t, cp.block_day] < cp.teacher_max_day[t])
         if week[t] >= cp.teacher_max_week[t] or not ok.any():
@@ -287,23 +318,22 @@ def _timetable(
             score += OVER_CAP * over.sum(axis=0)
         ok &= n_free >= int(cp.mod_min[m])
         base = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
-        feats = base
-        for x in g.members:
-            feats |= int(cp.learner_need_features[x])
-        for b in np.argsort(np.where(ok, score, np.inf), kind="stable"):
-            b = int(b)
-            if not ok[b]:
-                return False
+        cands = [int(b) for b in np.argsort(np.where(ok, score, np.inf), kind="stable")]
+        cands = [b for b in cands if ok[b]]
+        # every free member first (a block with a room for their needs); then, failing that,
+        # without the learners whose room needs no free room meets
+        for b, strict in [(b, True) for b in cands] + [(b, False) for b in cands]:
             att = [int(x) for x in members[free[:, b]]]
-            room = _room(cp, b, len(att), feats, zones[b], seats[b])
-            if room < 0:
-                # without the learners whose room needs no free room meets
+            if not strict:
                 att = [x for x in att if not int(cp.learner_need_features[x]) & ~base]
                 if len(att) < int(cp.mod_min[m]):
                     continue
-                room = _room(cp, b, len(att), base, zones[b], seats[b])
-                if room < 0:
-                    continue
+            feats = base
+            for x in att:
+                feats |= int(cp.learner_need_features[x])
+            room = _room(cp, b, len(att), feats, zones[b], seats[b])
+            if room < 0:
+                continue
             zones[b, room] -= 1
             seats[b, room] -= len(att)
             if seats_for_rest(cp, b, zones[b], seats[b]) < waiting[b] - len(att):
@@ -326,9 +356,15 @@ def _timetable(
             return True
         return False
 
+    # the groups whose teachers have the fewest free blocks first; groups no teacher had
+    # time for at the start last (they take whoever has time left)
     order = sorted(
-        (i for i, g in enumerate(groups) if g.teacher >= 0),
-        key=lambda i: (int(cp.teacher_available[groups[i].teacher].sum()), -len(groups[i].members)),
+        range(len(groups)),
+        key=lambda i: (
+            groups[i].teacher < 0,
+            int(cp.teacher_available[groups[i].teacher].sum()),
+            -len(groups[i].members),
+        ),
     )
     rounds = max((groups[i].meetings(longest) for i in order), default=0) + 2
     for _ in range(rounds):
