@@ -145,7 +145,7 @@ def solve(
     keep = sessions_from_public(cp, previous.sessions) if previous is not None else []
     plan = construct(cp, prep, rng, keep)
     timings["first_feasible"] = time.monotonic() - t0
-    standing = construct_standing(cp, prep, np.random.default_rng(opts.seed))
+    standing = construct_standing(cp, prep, np.random.default_rng(opts.seed), weights)
     timings["construction"] = time.monotonic() - t
 
     t = time.monotonic()

@@ -18,6 +18,7 @@ goals.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,17 +59,21 @@ class _Group:
         return max(1, -(-most // max(1, longest)))
 
 
-def _group_count(n: int, lo: int, hi: int, target: int) -> int:
-    """How many sessions of lo..hi hold n learners closest to the target; 0 if none can."""
+def _group_count(n: int, lo: int, hi: int, target: int, per_group: float = 0.0) -> int:
+    """How many sessions of lo..hi hold n learners at the least cost, 0 if none can: each
+    learner away from the target costs 1, each session ``per_group`` (a teacher's time)."""
     counts = range(max(1, -(-n // hi)), n // max(1, lo) + 1)
-    return min(counts, key=lambda g: (abs(n - g * target), g), default=0)
+    return min(counts, key=lambda g: (abs(n - g * target) + per_group * g, g), default=0)
 
 
 class _Former:
     """Forms the groups of one (subject, modality) goal."""
 
-    def __init__(self, cp: CompiledProblem, prep: Prepared, rng: np.random.Generator) -> None:
+    def __init__(
+        self, cp: CompiledProblem, prep: Prepared, rng: np.random.Generator, per_group: float
+    ) -> None:
         self.cp, self.prep, self.rng = cp, prep, rng
+        self.per_group = per_group
 
     def leaders(self, g: _Group) -> np.ndarray:
         """(T,) teachers who lead the group's modality and are qualified for its skill."""
@@ -103,7 +108,7 @@ class _Former:
         """Even groups of members (all on skill k, or none), apart from avoid pairs."""
         cp = self.cp
         lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
-        count = _group_count(len(members), lo, hi, target)
+        count = _group_count(len(members), lo, hi, target, self.per_group)
         if count == 0:
             return []
         groups = [_Group(m, s, k, []) for _ in range(count)]
@@ -200,11 +205,22 @@ class _Former:
 
 
 def construct_standing(
-    cp: CompiledProblem, prep: Prepared, rng: np.random.Generator
+    cp: CompiledProblem,
+    prep: Prepared,
+    rng: np.random.Generator,
+    weights: Mapping[str, int] | None = None,
 ) -> list[Sess] | None:
-    """A plan from standing groups, or None when some learner found no seat."""
+    """A plan from standing groups, or None when some learner found no seat.
+
+    ``weights`` (scaled, by term) set how many learners away from a group's target one more
+    group is worth: a school's teacher-led sessions at their target sizes already fill the
+    teachers' fair loads, so a group more often costs a session over a fair load (counted
+    at half the load weight: on the `large` preset, half did better than none or all).
+    """
+    w = weights or {}
+    per_group = 0.5 * w.get("load_balance", 0) / max(1, w.get("group_size", 0))
     longest = int(cp.block_minutes.max()) if cp.n_blocks else 0
-    former = _Former(cp, prep, rng)
+    former = _Former(cp, prep, rng, per_group)
     groups: list[_Group] = []
     need: dict[tuple[int, int], dict[int, int]] = {}
     for l, goals in prep.goals_of.items():
