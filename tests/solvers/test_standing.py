@@ -1,0 +1,126 @@
+"""The standing-group construction (solvers/standing.py): groups by shared focus skill, one
+teacher per group for the week, meetings spread over the week, every hard rule kept."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from plsched import Instance
+from plsched.check import check
+from plsched.compiled import compile_problem
+from plsched.io import load_instance
+from plsched.schema.schedule import Schedule
+from plsched.scoring import scaled_weights, score
+from plsched.solvers.cpsat.candidates import prepare
+from plsched.solvers.standing import _group_count, construct_standing
+from plsched.solvers.state import Sess, sessions_to_public
+from plsched.solving import solve
+
+from .conftest import SMALL_PATH, independent, learner, room, school, small_group, teacher
+
+
+def _plan(instance: Instance, seed: int = 0) -> tuple[list[Sess], Schedule]:
+    cp = compile_problem(instance)
+    plan = construct_standing(
+        cp, prepare(cp), np.random.default_rng(seed), scaled_weights(instance.policy)
+    )
+    assert plan is not None
+    public = Schedule(
+        instance=instance.name,
+        status="feasible",
+        sessions=tuple(sessions_to_public(cp, plan)),
+    )
+    return plan, public
+
+
+@pytest.mark.parametrize(
+    ("n", "per_group", "expected"),
+    [
+        (8, 0.0, 2),  # 4 + 4: one learner away from target each, 2 in all (8 alone: 3)
+        (8, 5.0, 1),  # a session more costs 5: one group of 8 (3 + 5 < 2 + 10)
+        (2, 0.0, 0),  # fewer than min_size: no group
+        (15, 0.0, 3),  # 5 + 5 + 5
+        (17, 0.0, 3),  # 6 + 6 + 5 (2 away) beats 4 groups (3 away)
+    ],
+)
+def test_group_count_weighs_sizes_against_sessions(n: int, per_group: float, expected: int) -> None:
+    assert _group_count(n, lo=3, hi=8, target=5, per_group=per_group) == expected
+
+
+def _clusters() -> Instance:
+    # six learners focus on a (ready for it), three on b: one group each, each group meets
+    # twice (120 minutes) with its one teacher; t2 alone teaches b.
+    learners = [learner(f"a{i}", [], minutes=120, focus=["a"]) for i in range(6)]
+    learners += [learner(f"b{i}", ["a"], minutes=120, focus=["b"]) for i in range(3)]
+    t1 = teacher("t1", per_day=2, per_week=4)
+    t1["qualifications"] = [{"subject": "math", "min_level": 0, "max_level": 0}]
+    t2 = teacher("t2", per_day=2, per_week=4)
+    t2["qualifications"] = [{"subject": "math", "min_level": 1, "max_level": 1}]
+    groups = small_group(min_size=3, max_size=8, target_size=5)
+    return school(
+        learners,
+        [t1, t2],
+        blocks=("mon-1", "mon-2", "tue-1", "tue-2"),
+        modalities=[groups, independent(max_size=30, target_size=12)],
+        rooms=[room("hall", capacity=40, zones=4)],
+    )
+
+
+def test_groups_share_a_focus_skill_and_keep_their_teacher() -> None:
+    instance = _clusters()
+    plan, public = _plan(instance)
+    assert check(instance, public).ok
+    led = [s for s in plan if s.teacher >= 0]
+    assert len(led) == 4  # two groups, two meetings each
+    by_group = {(s.skill, s.teacher, s.members) for s in led}
+    assert len(by_group) == 2  # the same members and teacher at both meetings
+    # two meetings of a group fall on different days (the daily cap and variety)
+    for skill in {s.skill for s in led}:
+        days = {s.block // 2 for s in led if s.skill == skill}
+        assert len(days) == 2
+    terms = score(instance, public).raw
+    assert terms["goal_shortfall"] == 0
+    assert terms["off_focus"] == 0
+    assert terms["continuity"] == 0
+
+
+def test_a_lone_focus_learner_joins_a_group_it_is_ready_for() -> None:
+    # c0 alone focuses on c (nobody else is ready): it may attend a, so it joins the a group
+    # off focus rather than go without its goal.
+    learners = [learner(f"a{i}", [], minutes=60, focus=["a"]) for i in range(4)]
+    learners.append(learner("c0", [], minutes=60, focus=["c"]))
+    groups = small_group(min_size=3, max_size=8, target_size=5)
+    instance = school(
+        learners,
+        [teacher("t1")],
+        blocks=("mon-1",),
+        modalities=[groups, independent(max_size=30, target_size=12)],
+    )
+    plan, public = _plan(instance)
+    assert check(instance, public).ok
+    (led,) = [s for s in plan if s.teacher >= 0]
+    assert len(led.members) == 5
+    assert score(instance, public).raw["off_focus"] == 60
+
+
+@pytest.fixture(scope="module")
+def small() -> Instance:
+    return load_instance(SMALL_PATH)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_generated_school_gets_a_valid_plan(small: Instance, seed: int) -> None:
+    _, public = _plan(small, seed)
+    report = check(small, public)
+    assert report.violations == (), [str(v) for v in report.violations[:3]]
+    # far fewer distinct teachers per learner and subject than blocks of it: standing groups
+    assert score(small, public).raw["continuity"] < 0.1 * len(small.learners)
+
+
+def test_solve_starts_a_whole_school_from_standing_groups(small: Instance) -> None:
+    result = solve(small, time_limit=4, strategy="lns")
+    assert result.stats["construction"] == "standing groups"
+    report = check(small, result.plan)
+    assert report.ok
+    assert score(small, result.plan).scaled == result.stats["solver_objective_scaled"]
