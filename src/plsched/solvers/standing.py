@@ -149,6 +149,57 @@ class _Former:
         self.left.extend(left)
         return kept
 
+    def rare_rooms(
+        self,
+        s: int,
+        m: int,
+        learners: np.ndarray,
+        skills: np.ndarray,
+        focus: np.ndarray,
+        ok: np.ndarray,
+        todo: np.ndarray,
+        groups: list[_Group],
+    ) -> None:
+        """Groups for the learners who need a room feature, first and as few as can be: every
+        group with one of them must meet in such a room, and a school has few (four quiet
+        rooms for a thousand learners). Each group takes as many of them as may attend one
+        skill, then learners whose focus is that skill up to the target size (off-focus
+        fillers only up to the minimum)."""
+        cp = self.cp
+        lo, target = int(cp.mod_min[m]), int(cp.mod_target[m])
+        needs = cp.learner_need_features[learners]
+        for feature in sorted(set(needs[needs != 0].tolist())):
+            while True:
+                needy = np.flatnonzero(todo & (needs == feature))
+                if needy.size == 0:
+                    return
+                counts = ok[needy].sum(axis=0) + 0.5 * focus[needy].sum(axis=0)
+                j = int(np.argmax(counts))
+                if not ok[needy, j].any():
+                    break
+                g = _Group(m, s, int(skills[j]), [])
+                taken: list[int] = []
+                ranked = sorted(needy[ok[needy, j]], key=lambda r: -int(focus[r, j]))
+                for r in ranked:
+                    if len(g.members) < target and self.fits(g, int(learners[r])):
+                        g.members.append(int(learners[r]))
+                        taken.append(int(r))
+                plain = todo & (needs == 0)
+                for rows, upto in (
+                    (np.flatnonzero(plain & focus[:, j]), target),
+                    (np.flatnonzero(plain & ok[:, j] & ~focus[:, j]), lo),
+                ):
+                    for r in rows:
+                        if len(g.members) >= upto:
+                            break
+                        if self.fits(g, int(learners[r])):
+                            g.members.append(int(learners[r]))
+                            taken.append(int(r))
+                if len(g.members) < lo or not taken:
+                    break
+                todo[taken] = False
+                groups.append(g)
+
     def form(self, s: int, m: int, learners: np.ndarray) -> tuple[list[_Group], list[int]]:
         cp, prep = self.cp, self.prep
         self.left: list[int] = []
@@ -165,6 +216,7 @@ class _Former:
         focus &= ok
         groups: list[_Group] = []
         todo = np.ones(learners.size, dtype=bool)
+        self.rare_rooms(s, m, learners, skills, focus, ok, todo, groups)
         # the focus skill shared by the most learners still without a group, first
         while True:
             counts = focus[todo].sum(axis=0)
