@@ -70,10 +70,16 @@ class _Former:
     """Forms the groups of one (subject, modality) goal."""
 
     def __init__(
-        self, cp: CompiledProblem, prep: Prepared, rng: np.random.Generator, per_group: float
+        self,
+        cp: CompiledProblem,
+        prep: Prepared,
+        rng: np.random.Generator,
+        per_group: float,
+        off_focus: float,
     ) -> None:
         self.cp, self.prep, self.rng = cp, prep, rng
-        self.per_group = per_group
+        self.per_group = per_group  # a session more, in learners away from a target
+        self.off_focus = off_focus  # a learner off focus at a meeting, in the same unit
 
     def leaders(self, g: _Group) -> np.ndarray:
         """(T,) teachers who lead the group's modality and are qualified for its skill."""
@@ -217,16 +223,43 @@ class _Former:
         groups: list[_Group] = []
         todo = np.ones(learners.size, dtype=bool)
         self.rare_rooms(s, m, learners, skills, focus, ok, todo, groups)
-        # the focus skill shared by the most learners still without a group, first
+        # each learner to the focus skill shared by the most learners still unassigned
+        assign = np.full(learners.size, -1)
         while True:
             counts = focus[todo].sum(axis=0)
             j = int(np.argmax(counts)) if counts.size else 0
-            if counts.size == 0 or counts[j] < lo:
+            if counts.size == 0 or counts[j] == 0:
                 break
             rows = np.flatnonzero(todo & focus[:, j])
+            assign[rows] = j
             todo[rows] = False
+        # a skill with too few for a group borrows learners who share its focus from skills
+        # that can spare them, so they are not all off focus
+        sizes = np.bincount(assign[assign >= 0], minlength=skills.size)
+        target = int(cp.mod_target[m])
+        for j in sorted(np.flatnonzero((sizes > 0) & (sizes < lo)), key=lambda j: -sizes[j]):
+            # worth it when the learners it keeps on focus outweigh the new group's size,
+            # its session and the borrowed learners' groups moving off their sizes
+            cost = abs(lo - target) + self.per_group + (lo - sizes[j])
+            if sizes[j] * self.off_focus <= cost:
+                continue
+            donors = [r for r in np.flatnonzero(focus[:, j] & (assign >= 0)) if assign[r] != j]
+            donors.sort(key=lambda r: -sizes[assign[r]])
+            donors = [r for r in donors if sizes[assign[r]] > lo]
+            if sizes[j] + len(donors) < lo:
+                continue
+            for r in donors:
+                if sizes[j] >= lo or sizes[assign[r]] <= lo:
+                    continue
+                sizes[assign[r]] -= 1
+                assign[r] = j
+                sizes[j] += 1
+        for j in np.flatnonzero(sizes >= lo):
+            rows = np.flatnonzero(assign == j)
             groups.extend(self.split(s, m, int(skills[j]), [int(x) for x in learners[rows]]))
-        # the rest join a group they may attend, the smallest first (off focus)
+        todo |= (assign >= 0) & (sizes[np.maximum(assign, 0)] < lo)
+        # the rest join a group they may attend: one on a focus skill of theirs if there is
+        # one with room (its cluster went mostly to other focus skills), else the smallest
         rest = [int(x) for x in learners[todo]] + self.left
         self.left = []
         self.rng.shuffle(rest)
@@ -234,7 +267,7 @@ class _Former:
         for x in rest:
             fit = [g for g in groups if self.fits(g, x)]
             if fit:
-                min(fit, key=lambda g: len(g.members)).members.append(x)
+                min(fit, key=lambda g: (not cp.focus[x, g.skill], len(g.members))).members.append(x)
             else:
                 homeless.append(x)
         # then groups of whoever is left, on the skill most of them may attend
@@ -270,9 +303,11 @@ def construct_standing(
     at half the load weight: on the `large` preset, half did better than none or all).
     """
     w = weights or {}
-    per_group = 0.5 * w.get("load_balance", 0) / max(1, w.get("group_size", 0))
+    unit = max(1, w.get("group_size", 0))
+    per_group = 0.5 * w.get("load_balance", 0) / unit
+    off_focus = w.get("off_focus", 0) * int(cp.block_minutes.max(initial=0)) / unit
     longest = int(cp.block_minutes.max()) if cp.n_blocks else 0
-    former = _Former(cp, prep, rng, per_group)
+    former = _Former(cp, prep, rng, per_group, off_focus)
     groups: list[_Group] = []
     need: dict[tuple[int, int], dict[int, int]] = {}
     for l, goals in prep.goals_of.items():
