@@ -237,7 +237,8 @@ class _Former:
         # that can spare them, so they are not all off focus
         sizes = np.bincount(assign[assign >= 0], minlength=skills.size)
         target = int(cp.mod_target[m])
-        for j in sorted(np.flatnonzero((sizes > 0) & (sizes < lo)), key=lambda j: -sizes[j]):
+        for small in sorted(np.flatnonzero((sizes > 0) & (sizes < lo)), key=lambda j: -sizes[j]):
+            j = int(small)
             # worth it when the learners it keeps on focus outweigh the new group's size,
             # its session and the borrowed learners' groups moving off their sizes
             cost = abs(lo - target) + self.per_group + (lo - sizes[j])
@@ -254,9 +255,9 @@ class _Former:
                 sizes[assign[r]] -= 1
                 assign[r] = j
                 sizes[j] += 1
-        for j in np.flatnonzero(sizes >= lo):
-            rows = np.flatnonzero(assign == j)
-            groups.extend(self.split(s, m, int(skills[j]), [int(x) for x in learners[rows]]))
+        for big in np.flatnonzero(sizes >= lo):
+            rows = np.flatnonzero(assign == big)
+            groups.extend(self.split(s, m, int(skills[big]), [int(x) for x in learners[rows]]))
         todo |= (assign >= 0) & (sizes[np.maximum(assign, 0)] < lo)
         # the rest join a group they may attend: one on a focus skill of theirs if there is
         # one with room (its cluster went mostly to other focus skills), else the smallest
