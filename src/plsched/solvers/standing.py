@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 MISSING = 1000.0  # score of a block per member who cannot attend it
 SAME_DAY = 200.0  # per meeting of the group already on that day
-SHORT_BLOCK = 150.0  # a block shorter than the longest, when the minutes still needed are more
+EXTRA_MEETING = 400.0  # a block too short to keep the group's meetings at the fewest
 OVER_CAP = 60.0  # per member past the daily subject cap
 ALTERNATIVES = 5  # other qualified teachers tried when a group's own has no time
 
@@ -415,7 +415,10 @@ def _timetable(
         n_free = free.sum(axis=0)
         still = max(g.need.get(x, 0) - got[i][x] for x in short)
         score = MISSING * (members.size - n_free) + SAME_DAY * days_used[i][cp.block_day]
-        score += np.where((minutes < longest) & (still > minutes), SHORT_BLOCK, 0.0)
+        # a short block that leaves more meetings to hold than a long one would
+        fewest = -(-still // longest)
+        after = 1 + np.maximum(-(-(still - minutes) // longest), 0)
+        score += np.where(after > fewest, EXTRA_MEETING, 0.0)
         score += np.maximum(led - per_block, 0.0) * 5.0 + led * 0.1
         if s >= 0:
             over = (day_subject[members][:, cp.block_day, s] >= cap) & free
