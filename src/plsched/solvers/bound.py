@@ -15,14 +15,22 @@ shortfall and off-focus cost in every plan; the other terms are non-negative. Su
 learners bounds the objective from below. `tests/solvers/test_bound.py` checks it against
 proven optima.
 
-:func:`lower_bound` returns the larger of this bound and the LP relaxation's
-(:mod:`plsched.solvers.lp_bound`, which couples learners through teachers, rooms and group
-sizes and reuses the masks behind D_g and D^F_g), each a bound, for the scaled objective and
-for raw goal_shortfall separately; the per-learner bound alone if HiGHS fails or times out.
+The same argument holds for any subset of the goals (drop the others' x_g): its result bounds
+the shortfall of those goals plus the off-focus minutes of the sessions that count for them.
+
+:func:`lower_bound` returns the largest of this bound, the session bound
+(:mod:`plsched.solvers.session_bound`: whole sessions counted per subject, for the goals of
+teacher-led skill-focus modalities, plus this bound for the other goals, whose sessions pay no
+off_focus) and the LP relaxation's (:mod:`plsched.solvers.lp_bound`, which couples learners
+through teachers, rooms and group sizes and reuses the masks behind D_g and D^F_g), each a
+bound, for the scaled objective; for raw goal_shortfall, the larger of this one and the LP's.
+A part that fails or runs out of time is left out.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,8 +38,11 @@ import numpy as np
 from plsched.compiled import MIX_SAME_SKILL, CompiledProblem
 from plsched.solvers.cpsat.candidates import Prepared
 from plsched.solvers.lp_bound import DEFAULT_TIME_LIMIT, lp_lower_bound
+from plsched.solvers.session_bound import SESSION_SHARE, session_goals, session_lower_bounds
 
 __all__ = ["GoalReach", "LowerBound", "goal_reach", "lower_bound"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -211,21 +222,42 @@ def lower_bound(
     lp: bool = True,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> LowerBound:
-    """The larger of the per-learner bound and, with ``lp``, the LP relaxation's
-    (:mod:`plsched.solvers.lp_bound`), for the scaled objective and for raw goal_shortfall
-    separately; the per-learner bound alone when the LP fails or runs out of ``time_limit``."""
+    """The largest of three bounds on the scaled objective, each valid alone: the per-learner
+    bound; with ``lp``, the session bound (:mod:`plsched.solvers.session_bound`: per subject,
+    whole sessions counted, plus the per-learner bound of the goals it leaves out) and the LP
+    relaxation's (:mod:`plsched.solvers.lp_bound`). For raw goal_shortfall, the larger of the
+    per-learner and LP bounds. The session bound has ``SESSION_SHARE`` of ``time_limit``, the
+    LP the rest; a part that fails or runs out of time is left out (the per-learner bound of
+    a subject's goals stands in for its session bound)."""
+    t0 = time.monotonic()
     reaches, masks = goal_reach_masks(cp, prep)
     per_learner = _per_learner_bound(cp, reaches, weights)
+    log.info("per-learner bound %d: %.2f s", per_learner.scaled, time.monotonic() - t0)
     if not lp:
         return per_learner
+    t = time.monotonic()
+    subjects = session_lower_bounds(cp, prep, weights, time_limit=SESSION_SHARE * time_limit)
+    counted = session_goals(cp)
+    for part in subjects:
+        if part.scaled is None:
+            counted &= cp.goal_subject != part.subject
+    rest = [r for r, inside in zip(reaches, counted, strict=True) if not inside]
+    sessions = sum(p.scaled or 0 for p in subjects) + _per_learner_bound(cp, rest, weights).scaled
+    log.info("session bound %d: %.2f s", sessions, time.monotonic() - t)
+    t = time.monotonic()
     found = lp_lower_bound(
-        cp, masks, weights, known_shortfall=per_learner.shortfall_minutes, time_limit=time_limit
+        cp,
+        masks,
+        weights,
+        known_shortfall=per_learner.shortfall_minutes,
+        time_limit=max(0.5, time_limit - (t - t0)),  # the rest, half a second at least
     )
-    if found is None:
-        return per_learner
+    log.info("LP bound %s: %.2f s", None if found is None else found.scaled, time.monotonic() - t)
     return LowerBound(
-        scaled=max(per_learner.scaled, found.scaled),
-        shortfall_minutes=max(per_learner.shortfall_minutes, found.shortfall_minutes),
+        scaled=max(per_learner.scaled, sessions, 0 if found is None else found.scaled),
+        shortfall_minutes=max(
+            per_learner.shortfall_minutes, 0 if found is None else found.shortfall_minutes
+        ),
         reaches=per_learner.reaches,
     )
 

@@ -1,0 +1,590 @@
+"""A lower bound from counting whole sessions: one integer program per subject (HiGHS).
+
+The per-learner and LP bounds (:mod:`plsched.solvers.bound`, :mod:`plsched.solvers.lp_bound`)
+let a learner sit in a fraction of a session. Here sessions are counted in whole numbers, so a
+learner whose focus skill no one else shares is seen to pay: either it sits off focus, or a
+session of at least ``min_size`` learners meets on its skill and the others in it sit off focus,
+and sizes away from ``target_size`` cost.
+
+The relaxation of subject s. Let M be the modalities that are teacher-required and skill-focus
+(the only ones with off_focus minutes), τ a block length and N_τ the blocks of that length. Block
+identity is dropped except for τ. All variables are integers ≥ 0 (shortfalls and size costs may
+be fractional: their optimum is integral when the others are):
+
+- ``c[k, m, τ]`` sessions of skill k (of s) and modality m in blocks of length τ, ``S`` their
+  seats, ``d`` their group_size cost: ``min·c ≤ S ≤ max·c``, ``d ≥ ±(S − target·c)``.
+- ``y[l, k, m, τ]`` blocks of length τ in which learner l sits in such a session with k one of
+  its focus skills; ``o[l, m, τ]`` blocks in which a learner with a focus in s sits in a session
+  of s and m on another skill; ``p[l, m, τ]`` the same for a learner with no focus in s and a
+  goal of (s, m); ``free[m, τ]`` the seats of every other learner with no focus in s.
+- Goals g = (l, s, m): ``short_g ≥ minutes_g − Σ_τ τ·(Σ_k y + o + p)``.
+- Cost: ``W_goal·Σ short + W_focus·Σ τ·o + W_size·Σ d``.
+
+Why it is a relaxation. Take any plan that keeps the hard rules and count, from its sessions of
+subject s whose modality is in M, every variable above for what it names (``d`` the plan's own
+group_size of those sessions, ``short`` its shortfall of those goals). Each row holds:
+
+- a variable counts only what the plan can hold: a session of (k, m) at block b needs a teacher
+  who leads m, is qualified for k and is available (rule 2), a room with the features of m and s
+  (rule 3), ``min_size`` learners available who may attend k (rules 4 and 5); a learner sits in
+  it only when available, the teacher carries its needed tags, its ``max_group_size`` allows
+  ``min_size`` (rule 8) and, in a same_skill session, k is allowed to it (rule 5). The upper
+  bound of each variable counts the blocks where all of that holds;
+- a learner is in one session per block (rule 1), so over the blocks of length τ: it is in at
+  most ``c`` sessions of (k, m) (``y ≤ c``) and at most Σ_k c sessions of m (over the skills it
+  may attend), in at most as many sessions as it has available blocks, and every seat is one
+  (learner, block) pair: the seats of learners with no focus in s are at most their available
+  blocks, and the seats of same_skill sessions on k filled by learners without k in focus at
+  most the available blocks of the learners allowed k without it in focus;
+- the seats of a session are its learners: Σ_k S = Σ y + Σ o + Σ p + free, and S ≥ Σ_l y;
+- sizes lie within the modality's bounds (rule 4), and Σ_i |n_i − target| ≥ |Σ_i n_i −
+  target·c| (triangle inequality), so the plan's group_size of these sessions is ≥ ``d``'s rows;
+- teachers: the sessions whose qualified teachers all lie in a set U (for U the teachers
+  qualified for some (k, m), and all of them) are at most Σ_{t∈U} of t's sessions a week
+  (``max_sessions_per_week``, and ``max_sessions_per_day`` over its available blocks of each
+  day), per block length and in all (rule 2);
+- rooms: sessions of m are at most the zones, and their seats at most the capacity, of the
+  rooms open with m's and s's features, summed over the blocks of length τ (rule 3);
+- a goal's delivered minutes are exactly Σ_τ τ·(its learner's y + o + p for m), and the plan's
+  off_focus minutes in s are exactly Σ τ·o (docs/objective.md).
+
+So the plan's point is feasible, and its cost there is exactly the plan's goal_shortfall of
+the goals of (s, M), off_focus in s and group_size of those sessions. Different subjects have
+disjoint sessions and goals, so Σ_s (a proven lower bound of subject s's optimum) plus a lower
+bound on the goals left out (modalities outside M and null subjects; the caller uses the
+per-learner bound of those goals) is a lower bound of every plan's scaled objective; the other
+terms are non-negative.
+
+Solving. HiGHS (``scipy.optimize.milp``) solves every subject's LP relaxation first (about a
+second for all subjects of 2,000 learners), then, in the time left, the MILP of the subjects
+whose model is small (``MAX_MILP_COLUMNS``: hand-sized schools, a morning of 20 learners),
+counted when HiGHS solves it (its dual bound is valid when the clock stops it too, but then
+depends on the machine's speed). Larger models keep the LP: their MILPs gained at most a few
+per cent, took seconds to minutes, and HiGHS overran its time limit on them. The plan's cost
+at its point is an integer combination of the cost coefficients, hence a multiple of their
+greatest common divisor g (100 with the default weights), so the bound, less a relative
+margin of 1e-6 for floating point, is rounded up to a multiple of g.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from plsched.compiled import MIX_SAME_SKILL, CompiledProblem
+from plsched.solvers.cpsat.candidates import Prepared
+
+__all__ = ["SESSION_SHARE", "SubjectBound", "session_goals", "session_lower_bounds"]
+
+log = logging.getLogger(__name__)
+
+#: At most this many teacher sets U get their own capacity rows per subject (the largest first).
+MAX_TEACHER_SETS = 200
+
+#: Subjects whose model has more columns get the LP relaxation only. Measured: models of a few
+#: hundred columns (the tiny preset, hand-sized schools) solve in 0.03 s, 942 columns in 1 s;
+#: the small preset's 1,400 to 3,700 columns took from 0.1 s to more than 10 s, for at most 2 %
+#: over the LP (a bound cut short by the clock is not used, see session_lower_bounds); and
+#: HiGHS checks its time limit only between the phases of its root node, which overran it by
+#: up to 1.7 s on 5,000 to 7,500 columns and 11 s on whole schools (12,000 and more).
+MAX_MILP_COLUMNS = 1000
+
+#: The session bound's share of :func:`~plsched.solvers.bound.lower_bound`'s time limit (its LP
+#: relaxations take about a second on 2,000 learners; the time left goes to the small MILPs).
+SESSION_SHARE = 0.5
+
+#: A MILP given less time than this is not started.
+MIN_MILP_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class SubjectBound:
+    """What the session relaxation of one subject proves."""
+
+    subject: int
+    scaled: int | None  # a bound on the subject's share of the scaled objective; None: none
+    lp_scaled: int | None  # what the LP relaxation alone proves
+    columns: int
+    rows: int
+
+
+def session_goals(cp: CompiledProblem) -> np.ndarray:
+    """(G,) the goals the relaxation counts: a subject, and a teacher-led skill-focus modality."""
+    m = cp.goal_modality
+    return np.asarray((cp.goal_subject >= 0) & cp.mod_teacher[m] & cp.mod_skill[m], dtype=bool)
+
+
+@dataclass
+class _Model:
+    """A MILP under construction: columns with bounds [0, ub], rows lo ≤ A·x ≤ hi."""
+
+    ub: list[np.ndarray] = field(default_factory=list)
+    cost: list[np.ndarray] = field(default_factory=list)
+    integer: list[np.ndarray] = field(default_factory=list)
+    lo: list[np.ndarray] = field(default_factory=list)
+    hi: list[np.ndarray] = field(default_factory=list)
+    entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+    n_cols: int = 0
+    n_rows: int = 0
+
+    def cols(
+        self, ub: np.ndarray, cost: float | np.ndarray = 0.0, integer: bool = True
+    ) -> np.ndarray:
+        ub = np.asarray(ub, dtype=np.float64).ravel()
+        idx = np.arange(self.n_cols, self.n_cols + ub.size)
+        self.ub.append(ub)
+        self.cost.append(np.broadcast_to(np.asarray(cost, dtype=np.float64), ub.shape).copy())
+        self.integer.append(np.full(ub.size, int(integer), dtype=np.uint8))
+        self.n_cols += ub.size
+        return idx
+
+    def rows(self, n: int, lo: float | np.ndarray, hi: float | np.ndarray) -> np.ndarray:
+        idx = np.arange(self.n_rows, self.n_rows + n)
+        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=np.float64), (n,)).copy())
+        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=np.float64), (n,)).copy())
+        self.n_rows += n
+        return idx
+
+    def add(self, rows: np.ndarray, cols: np.ndarray, coefs: float | np.ndarray) -> None:
+        rows, cols = np.asarray(rows).ravel(), np.asarray(cols).ravel()
+        self.entries.append((rows, cols, np.broadcast_to(np.asarray(coefs, float), rows.shape)))
+
+    def matrix(self) -> sp.csr_array:
+        if not self.entries:
+            return sp.csr_array((self.n_rows, self.n_cols))
+        r, c, v = (np.concatenate(parts) for parts in zip(*self.entries, strict=True))
+        return sp.csr_array((v, (r, c)), shape=(self.n_rows, self.n_cols))
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every subject's model reads: block lengths, availability and capacities per length."""
+
+    tau: np.ndarray  # (J,) distinct block lengths
+    block_j: np.ndarray  # (B,) the length class of each block
+    avail_j: np.ndarray  # (L, J) learner's available blocks per length
+    peers: np.ndarray  # (K, B) learners available who may attend k in a same_skill session
+    present: np.ndarray  # (B,) learners available
+    cap_j: np.ndarray  # (T, J) a teacher's sessions a week in blocks of each length, at most
+    cap: np.ndarray  # (T,) a teacher's sessions a week, at most
+
+
+def _shared(cp: CompiledProblem, prep: Prepared) -> _Shared:
+    tau, block_j = np.unique(cp.block_minutes, return_inverse=True)
+    onehot = np.zeros((cp.n_blocks, tau.size), dtype=np.float32)
+    onehot[np.arange(cp.n_blocks), block_j] = 1.0
+    avail = cp.learner_available.astype(np.float32)
+    n_days = len(cp.day_ids)
+    t_avail = cp.teacher_available.astype(np.int64)
+    per_day_j = np.zeros((cp.n_teachers, n_days, tau.size), dtype=np.int64)
+    for d in range(n_days):
+        for j in range(tau.size):
+            per_day_j[:, d, j] = t_avail[:, (cp.block_day == d) & (block_j == j)].sum(axis=1)
+    max_day = cp.teacher_max_day[:, None, None]
+    cap_j = np.minimum(np.minimum(per_day_j, max_day).sum(axis=1), cp.teacher_max_week[:, None])
+    per_day = np.minimum(per_day_j.sum(axis=2), cp.teacher_max_day[:, None]).sum(axis=1)
+    return _Shared(
+        tau=tau.astype(np.int64),
+        block_j=block_j,
+        avail_j=np.rint(avail @ onehot).astype(np.int64),
+        peers=prep.allowed.astype(np.float32).T @ avail,
+        present=avail.sum(axis=0),
+        cap_j=cap_j,
+        cap=np.minimum(per_day, cp.teacher_max_week),
+    )
+
+
+def _per_length(mask: np.ndarray, sh: _Shared) -> np.ndarray:
+    """(..., B) → (..., J): sums over the blocks of each length."""
+    out = np.zeros((*mask.shape[:-1], sh.tau.size), dtype=np.int64)
+    for j in range(sh.tau.size):
+        out[..., j] = mask[..., sh.block_j == j].sum(axis=-1)
+    return out
+
+
+@dataclass
+class _Cols:
+    """Learner-side columns of one kind (y, o or p): learner, local modality, local skill (y
+    only, else -1), length class, column."""
+
+    parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+
+    def put(self, l: np.ndarray, mi: int, k: np.ndarray | None, j: int, col: np.ndarray) -> None:
+        n = l.size
+        kk = np.full(n, -1, dtype=np.int64) if k is None else k.astype(np.int64)
+        self.parts.append((l.astype(np.int64), np.full(n, mi), kk, np.full(n, j), col))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if not self.parts:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e, e, e, e
+        l, m, k, j, col = (
+            np.concatenate(x).astype(np.int64) for x in zip(*self.parts, strict=True)
+        )
+        return l, m, k, j, col
+
+
+@dataclass
+class _Subject:
+    """Subject s's model under construction, and the column indices its rows refer to."""
+
+    s: int
+    skills: np.ndarray  # (K,) global skill ids of s
+    mods: list[int]  # teacher-led skill-focus modalities (local index mi)
+    c: np.ndarray  # (K, M, J) column of c[k, m, τ], -1 where no session can meet
+    seats: np.ndarray  # (K, M, J) column of S[k, m, τ]
+    total: np.ndarray  # (M, J) column of C[m, τ] = Σ_k c[k, m, τ]
+    lp: _Model = field(default_factory=_Model)
+    y: _Cols = field(default_factory=_Cols)
+    o: _Cols = field(default_factory=_Cols)
+    p: _Cols = field(default_factory=_Cols)
+    teams: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # (T,), (J,) c cols
+
+
+def _sessions(
+    sub: _Subject, cp: CompiledProblem, sh: _Shared, mi: int, w_size: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """c, S and d of modality mods[mi], their size rows and room rows. Returns the (K, B) blocks
+    where a session of k could meet and the (T, K) teachers who may lead it (None: nowhere)."""
+    lp, m, s, skills = sub.lp, sub.mods[mi], sub.s, sub.skills
+    lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
+    can = cp.teacher_modalities[:, m][:, None] & cp.teacher_can_skill[:, skills]  # (T, K)
+    n_teach = can.T.astype(np.float32) @ cp.teacher_available.astype(np.float32)  # (K, B)
+    feat = int(cp.mod_features[m] | cp.subject_features[s])
+    rooms = (cp.room_features & feat) == feat
+    zones = (cp.room_zones[rooms, None] * cp.room_available[rooms]).sum(axis=0)
+    seats = (cp.room_capacity[rooms, None] * cp.room_available[rooms]).sum(axis=0)
+    if cp.mod_mix[m] == MIX_SAME_SKILL:
+        peers = sh.peers[skills] >= lo
+    else:
+        peers = np.broadcast_to(sh.present >= lo, (skills.size, cp.n_blocks))
+    ok = (n_teach > 0) & peers & (zones > 0)[None, :]
+    ub = _per_length(np.where(ok, np.minimum(n_teach, zones[None, :]), 0), sh)  # (K, J)
+    kk, jj = np.nonzero(ub > 0)
+    if kk.size == 0:
+        return None
+    n = kk.size
+    c = sub.c[kk, mi, jj] = lp.cols(ub[kk, jj])
+    size = sub.seats[kk, mi, jj] = lp.cols(ub[kk, jj] * hi)
+    d = lp.cols(ub[kk, jj] * hi, w_size, integer=False)
+    for coef, low, high in ((lo, 0.0, np.inf), (hi, -np.inf, 0.0)):  # min·c ≤ S ≤ max·c
+        r = lp.rows(n, low, high)
+        lp.add(r, size, 1.0)
+        lp.add(r, c, -float(coef))
+    for sign in (1.0, -1.0):  # d ≥ ±(S − target·c)
+        r = lp.rows(n, 0.0, np.inf)
+        lp.add(r, d, 1.0)
+        lp.add(r, size, -sign)
+        lp.add(r, c, sign * target)
+    n_j = sh.tau.size
+    sub.total[mi] = lp.cols(ub.sum(axis=0))  # C[m, τ] = Σ_k c
+    r = lp.rows(n_j, 0.0, 0.0)
+    lp.add(r, sub.total[mi], 1.0)
+    lp.add(r[jj], c, -1.0)
+    for cols, cap in ((c, _per_length(zones, sh)), (size, _per_length(seats, sh))):  # rule 3
+        r = lp.rows(n_j, -np.inf, cap.astype(np.float64))
+        lp.add(r[jj], cols, 1.0)
+    for k in np.unique(kk):
+        sub.teams.append((can[:, k], sub.c[k, mi]))
+    return ok, can
+
+
+def _learners(
+    sub: _Subject,
+    cp: CompiledProblem,
+    prep: Prepared,
+    sh: _Shared,
+    mi: int,
+    where: tuple[np.ndarray, np.ndarray],
+    w_focus: float,
+) -> None:
+    """y, o and p of modality mods[mi], each bounded by the blocks where it could happen."""
+    lp, m, skills = sub.lp, sub.mods[mi], sub.skills
+    ok, can = where
+    n_l = cp.n_learners
+    live = np.asarray((sub.c[:, mi] >= 0).any(axis=1))  # (K,)
+    if cp.mod_mix[m] == MIX_SAME_SKILL:
+        allowed = prep.allowed[:, skills] & live[None, :]
+    else:
+        allowed = np.broadcast_to(live, (n_l, skills.size))
+    focus = cp.focus[:, skills]
+    has_focus = cp.has_focus[:, sub.s]
+    goal = np.zeros(n_l, dtype=bool)
+    goal[cp.goal_learner[(cp.goal_subject == sub.s) & (cp.goal_modality == m)]] = True
+    fits = cp.learner_max_group >= cp.mod_min[m]
+    t_avail = cp.teacher_available.astype(np.float32)
+    for need in np.unique(cp.learner_need_tags):
+        members = np.flatnonzero(fits & (cp.learner_need_tags == need))
+        if members.size == 0:
+            continue
+        tagged = can & ((cp.teacher_tags & need) == need)[:, None]
+        ok_n = (ok & ((tagged.T.astype(np.float32) @ t_avail) > 0)).astype(np.float32)
+        av = cp.learner_available[members]
+        cand = allowed[members]
+        fm = has_focus[members]
+        on = cand & focus[members] & fm[:, None]
+        for j in range(sh.tau.size):
+            bj = sh.block_j == j
+            reach = np.rint(av[:, bj].astype(np.float32) @ ok_n[:, bj].T)  # (L', K)
+            li, ki = np.nonzero(on & (reach > 0) & (sub.c[:, mi, j] >= 0)[None, :])
+            if li.size:
+                sub.y.put(members[li], mi, ki, j, lp.cols(reach[li, ki]))
+        off = ((cand & ~focus[members]).astype(np.float32) @ ok_n > 0) & av
+        any_k = (cand.astype(np.float32) @ ok_n > 0) & av
+        o_ub, p_ub = _per_length(off, sh), _per_length(any_k, sh)
+        for j in range(sh.tau.size):
+            li = np.flatnonzero(fm & (o_ub[:, j] > 0))
+            if li.size:
+                cost = w_focus * float(sh.tau[j])
+                sub.o.put(members[li], mi, None, j, lp.cols(o_ub[li, j], cost))
+            li = np.flatnonzero(~fm & goal[members] & (p_ub[:, j] > 0))
+            if li.size:
+                sub.p.put(members[li], mi, None, j, lp.cols(p_ub[li, j]))
+
+
+def _learner_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) -> None:
+    """y ≤ c; per (l, m, τ) at most Σ_k c sessions over the skills l may attend; per (l, τ) at
+    most l's available blocks."""
+    lp, n_j, n_m = sub.lp, sh.tau.size, len(sub.mods)
+    _, ym, yk, yj, ycol = sub.y.arrays()
+    r = lp.rows(ycol.size, -np.inf, 0.0)
+    lp.add(r, ycol, 1.0)
+    lp.add(r, sub.c[yk, ym, yj], -1.0)
+    for kinds in ((sub.y, sub.o), (sub.p,)):
+        l, mi, _, j, col = (
+            np.concatenate(x) for x in zip(*(k.arrays() for k in kinds), strict=True)
+        )
+        if col.size == 0:
+            continue
+        # (l, m, τ): Σ_k y + o (or p) − Σ_{k l may attend} c ≤ 0
+        keys, row_of = np.unique((l * n_m + mi) * n_j + j, return_inverse=True)
+        rows = lp.rows(keys.size, -np.inf, 0.0)
+        lp.add(rows[row_of], col, 1.0)
+        rl, rm, rj = keys // (n_m * n_j), (keys // n_j) % n_m, keys % n_j
+        for m_local, m in enumerate(sub.mods):
+            pick = np.flatnonzero(rm == m_local)
+            if pick.size == 0:
+                continue
+            if cp.mod_mix[m] == MIX_SAME_SKILL:
+                attend = prep.allowed[rl[pick]][:, sub.skills] & (
+                    sub.c[:, m_local, rj[pick]].T >= 0
+                )
+                ri, ki = np.nonzero(attend)
+                lp.add(rows[pick[ri]], sub.c[ki, m_local, rj[pick[ri]]], -1.0)
+            else:
+                lp.add(rows[pick], sub.total[m_local, rj[pick]], -1.0)
+        # (l, τ): Σ ≤ available blocks of length τ
+        keys, row_of = np.unique(l * n_j + j, return_inverse=True)
+        cap = sh.avail_j[keys // n_j, keys % n_j].astype(np.float64)
+        lp.add(lp.rows(keys.size, -np.inf, cap)[row_of], col, 1.0)
+
+
+def _seat_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) -> None:
+    """Σ_k S = Σ y + Σ o + Σ p + free per (m, τ); S ≥ Σ_l y per (k, m, τ); seats of learners
+    with no focus in s within their available blocks; same_skill fillers within the available
+    blocks of the learners allowed k without it in focus."""
+    lp, n_j, n_m = sub.lp, sh.tau.size, len(sub.mods)
+    _, ym, yk, yj, ycol = sub.y.arrays()
+    _, om, _, oj, ocol = sub.o.arrays()
+    _, pm, _, pj, pcol = sub.p.arrays()
+    kk, mm, jj = np.nonzero(sub.c >= 0)
+    has_focus = cp.has_focus[:, sub.s]
+    others = sh.avail_j[~has_focus].sum(axis=0).astype(np.float64)  # (J,)
+    free = lp.cols(np.tile(others, n_m)).reshape(n_m, n_j)
+    seat = lp.rows(n_m * n_j, 0.0, 0.0).reshape(n_m, n_j)
+    lp.add(seat[mm, jj], sub.seats[kk, mm, jj], 1.0)
+    lp.add(seat, free, -1.0)
+    for ms, js, cols in ((ym, yj, ycol), (om, oj, ocol), (pm, pj, pcol)):
+        lp.add(seat[ms, js], cols, -1.0)
+    r = lp.rows(n_j, -np.inf, others)
+    lp.add(np.tile(r, n_m), free, 1.0)
+    lp.add(r[pj], pcol, 1.0)
+    on = np.full(sub.c.shape, -1, dtype=np.int64)
+    on[kk, mm, jj] = lp.rows(kk.size, 0.0, np.inf)
+    lp.add(on[kk, mm, jj], sub.seats[kk, mm, jj], 1.0)
+    lp.add(on[yk, ym, yj], ycol, -1.0)
+    same = [mi for mi, m in enumerate(sub.mods) if cp.mod_mix[m] == MIX_SAME_SKILL]
+    if not same:
+        return
+    outsiders = prep.allowed[:, sub.skills] & ~cp.focus[:, sub.skills]
+    fill_cap = outsiders.T.astype(np.float64) @ sh.avail_j.astype(np.float64)  # (K, J)
+    ki, ji = np.nonzero((sub.c[:, same] >= 0).any(axis=1))
+    fill = np.full(fill_cap.shape, -1, dtype=np.int64)
+    fill[ki, ji] = lp.rows(ki.size, -np.inf, fill_cap[ki, ji])
+    for mi in same:
+        ki, ji = np.nonzero(sub.c[:, mi] >= 0)
+        lp.add(fill[ki, ji], sub.seats[ki, mi, ji], 1.0)
+        pick = ym == mi
+        lp.add(fill[yk[pick], yj[pick]], ycol[pick], -1.0)
+
+
+def _goal_rows(sub: _Subject, cp: CompiledProblem, sh: _Shared, w_goal: float) -> None:
+    """short_g ≥ minutes_g − Σ_τ τ·(y + o + p of g's learner and modality)."""
+    lp, n_m = sub.lp, len(sub.mods)
+    local = np.full(len(cp.modality_ids), -1, dtype=np.int64)
+    local[sub.mods] = np.arange(n_m)
+    goals = np.flatnonzero((cp.goal_subject == sub.s) & (local[cp.goal_modality] >= 0))
+    if goals.size == 0:
+        return
+    minutes = cp.goal_minutes[goals].astype(np.float64)
+    rows = lp.rows(goals.size, minutes, np.inf)
+    lp.add(rows, lp.cols(minutes, w_goal, integer=False), 1.0)
+    goal_key = cp.goal_learner[goals] * n_m + local[cp.goal_modality[goals]]
+    order = np.argsort(goal_key, kind="stable")
+    sorted_keys = goal_key[order]
+    for kind in (sub.y, sub.o, sub.p):
+        l, mi, _, j, col = kind.arrays()
+        key = l * n_m + mi
+        first = np.searchsorted(sorted_keys, key, "left")
+        count = np.searchsorted(sorted_keys, key, "right") - first  # a learner's goals of key
+        which = np.repeat(np.arange(key.size), count)
+        offset = np.arange(which.size) - np.repeat(np.cumsum(count) - count, count)
+        g = order[first[which] + offset]
+        lp.add(rows[g], col[which], sh.tau[j[which]].astype(np.float64))
+
+
+def _teacher_rows(sub: _Subject, sh: _Shared) -> None:
+    """Per teacher set U (each (k, m)'s qualified teachers, and all of them): the sessions that
+    only teachers of U may lead are at most U's sessions, per block length and in all."""
+    if not sub.teams:
+        return
+    lp = sub.lp
+    teams = np.array([t for t, _ in sub.teams])  # (P, T)
+    cols = np.array([c for _, c in sub.teams])  # (P, J)
+    sets = np.unique(np.vstack([teams, teams.any(axis=0)]), axis=0)
+    sets = sets[np.argsort(-sets.sum(axis=1), kind="stable")][:MAX_TEACHER_SETS]
+    for u in sets:
+        inside = ~(teams & ~u).any(axis=1)
+        pi, ji = np.nonzero(cols[inside] >= 0)
+        c = cols[inside][pi, ji]
+        per_length = lp.rows(sh.tau.size, -np.inf, sh.cap_j[u].sum(axis=0).astype(np.float64))
+        lp.add(per_length[ji], c, 1.0)
+        lp.add(np.repeat(lp.rows(1, -np.inf, float(sh.cap[u].sum())), c.size), c, 1.0)
+
+
+def _build(
+    cp: CompiledProblem, prep: Prepared, weights: dict[str, int], s: int, sh: _Shared
+) -> _Model:
+    """Subject s's model (see the module docstring)."""
+    skills = np.flatnonzero(cp.skill_subject == s)
+    mods = [m for m in range(len(cp.modality_ids)) if cp.mod_teacher[m] and cp.mod_skill[m]]
+    shape = (skills.size, len(mods), sh.tau.size)
+    sub = _Subject(
+        s,
+        skills,
+        mods,
+        c=np.full(shape, -1, dtype=np.int64),
+        seats=np.full(shape, -1, dtype=np.int64),
+        total=np.full(shape[1:], -1, dtype=np.int64),
+    )
+    for mi in range(len(mods)):
+        where = _sessions(sub, cp, sh, mi, float(weights.get("group_size", 0)))
+        if where is not None:
+            _learners(sub, cp, prep, sh, mi, where, float(weights.get("off_focus", 0)))
+    _learner_rows(sub, cp, prep, sh)
+    _seat_rows(sub, cp, prep, sh)
+    _goal_rows(sub, cp, sh, float(weights.get("goal_shortfall", 0)))
+    _teacher_rows(sub, sh)
+    return sub.lp
+
+
+def _solve(lp: _Model, time_limit: float, *, integer: bool) -> float | None:
+    """A lower bound of the model's optimum from HiGHS: the LP relaxation's optimum, or the
+    MILP's dual bound once HiGHS has closed the gap (to its relative tolerance, 1e-4); None
+    when it did not within ``time_limit``."""
+    cost = np.concatenate(lp.cost) if lp.cost else np.zeros(0)
+    if not cost.any():
+        return 0.0
+    ub = np.concatenate(lp.ub)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # HiGHS' messages about the time limit
+        res = milp(
+            cost,
+            integrality=np.concatenate(lp.integer) if integer else 0,
+            bounds=Bounds(np.zeros_like(ub), ub),
+            constraints=LinearConstraint(lp.matrix(), np.concatenate(lp.lo), np.concatenate(lp.hi)),
+            options={"time_limit": max(0.05, time_limit), "disp": False},
+        )
+    if res.status != 0:  # no optimum within the time limit (see session_lower_bounds)
+        log.debug("session bound: HiGHS stopped without an optimum (%s)", res.message)
+        return None
+    dual = getattr(res, "mip_dual_bound", None) if integer else res.fun
+    if dual is None or not math.isfinite(dual):
+        log.debug("session bound: HiGHS stopped without a bound (%s)", res.message)
+        return None
+    return float(dual)
+
+
+def _round_up(value: float, grid: int) -> int:
+    """The least multiple of ``grid`` at least ``value`` less a margin for floating point."""
+    safe = value - 1e-6 * max(1.0, abs(value))
+    return max(0, grid * math.ceil(safe / grid))
+
+
+def session_lower_bounds(
+    cp: CompiledProblem,
+    prep: Prepared,
+    weights: dict[str, int],
+    *,
+    time_limit: float,
+    max_milp_columns: int = MAX_MILP_COLUMNS,
+) -> list[SubjectBound]:
+    """Per subject with goals of :func:`session_goals`, a bound on its goals' shortfall, its
+    off_focus and the group_size of its teacher-led skill-focus sessions (module docstring).
+
+    Every subject's LP relaxation first, then, in the time left, the MILP of the subjects with
+    at most ``max_milp_columns`` columns (smallest first), keeping the larger bound. A MILP
+    counts only when HiGHS solves it within its share: a dual bound cut short by the clock is
+    valid too, but would make the result depend on the machine's speed and load."""
+    t0 = time.monotonic()
+    deadline = t0 + time_limit
+    sh = _shared(cp, prep)
+    covered = session_goals(cp)
+    subjects = [s for s in range(len(cp.subject_ids)) if (covered & (cp.goal_subject == s)).any()]
+    models = [_build(cp, prep, weights, s, sh) for s in subjects]
+    # each LP may take all the time left: they are quick, and a share cut too fine by a
+    # subject of a different size would lose a bound that the time allows
+    found = [_solve(lp, deadline - time.monotonic(), integer=False) for lp in models]
+    relaxed = list(found)
+    small = sorted(
+        (i for i, lp in enumerate(models) if lp.n_cols <= max_milp_columns),
+        key=lambda i: models[i].n_cols,
+    )
+    for n, i in enumerate(small):
+        share = (deadline - time.monotonic()) / (len(small) - n)
+        if share < MIN_MILP_SECONDS:
+            break
+        dual = _solve(models[i], share, integer=True)
+        if dual is not None:
+            found[i] = dual if found[i] is None else max(dual, float(found[i] or 0.0))
+    out = []
+    for i, s in enumerate(subjects):
+        cost = np.concatenate(models[i].cost).astype(np.int64) if models[i].cost else np.zeros(1)
+        grid = int(np.gcd.reduce(cost[cost > 0])) if (cost > 0).any() else 1
+        value = found[i]
+        out.append(
+            SubjectBound(
+                subject=s,
+                scaled=None if value is None else _round_up(value, grid),
+                lp_scaled=None if relaxed[i] is None else _round_up(float(relaxed[i] or 0), grid),
+                columns=models[i].n_cols,
+                rows=models[i].n_rows,
+            )
+        )
+        log.info(
+            "session bound of %s: %s (LP relaxation %s), %d columns, %d rows",
+            cp.subject_ids[s],
+            out[-1].scaled,
+            out[-1].lp_scaled,
+            models[i].n_cols,
+            models[i].n_rows,
+        )
+    log.info("session bounds: %.2f s", time.monotonic() - t0)
+    return out
