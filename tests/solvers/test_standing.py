@@ -124,3 +124,23 @@ def test_solve_starts_a_whole_school_from_standing_groups(small: Instance) -> No
     report = check(small, result.plan)
     assert report.ok
     assert score(small, result.plan).scaled == result.stats["solver_objective_scaled"]
+
+
+def test_a_goal_nobody_else_has_gets_a_group_of_fillers() -> None:
+    # only g0 has a small_group goal; f0..f2 have none but are ready for a: they fill g0's
+    # group up to the minimum size, so g0 meets its goal.
+    fillers = [learner(f"f{i}", [], minutes=60) for i in range(3)]
+    for f in fillers:
+        f["goals"] = []
+    groups = small_group(min_size=3, max_size=8, target_size=5)
+    instance = school(
+        [learner("g0", [], minutes=60, focus=["a"]), *fillers],
+        [teacher("t1")],
+        blocks=("mon-1",),
+        modalities=[groups, independent(max_size=30, target_size=12)],
+    )
+    plan, public = _plan(instance)
+    assert check(instance, public).ok
+    (led,) = [s for s in plan if s.teacher >= 0]
+    assert len(led.members) >= 3
+    assert score(instance, public).raw["goal_shortfall"] == 0

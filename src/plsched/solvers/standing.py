@@ -287,7 +287,63 @@ class _Former:
             groups.extend(made)
             homeless = [x for x in homeless if x not in placed]
             self.left = []
+        if homeless:
+            homeless = self.with_fillers(s, m, skills, homeless, learners, groups)
         return groups, homeless
+
+    def with_fillers(
+        self,
+        s: int,
+        m: int,
+        skills: np.ndarray,
+        homeless: list[int],
+        learners: np.ndarray,
+        groups: list[_Group],
+    ) -> list[int]:
+        """Groups for learners no group of their goal could take (too few learners with the
+        goal are ready for what they are), filled up to the minimum size with learners of the
+        school who have no such goal but may attend the skill — focus on it, or no focus in
+        the subject, first. A filler costs a little off focus; a missed goal costs far more.
+        Returns who is still without a group."""
+        cp, prep = self.cp, self.prep
+        lo, target = int(cp.mod_min[m]), int(cp.mod_target[m])
+        same = cp.mod_mix[m] == MIX_SAME_SKILL
+        outside = np.ones(cp.n_learners, dtype=bool)
+        outside[learners] = False
+        outside &= cp.learner_available.any(axis=1) & (cp.learner_need_features == 0)
+        left: list[int] = []
+        todo = list(homeless)
+        while todo:
+            x = todo.pop(0)
+            ks = skills[prep.allowed[x, skills]] if same else skills
+            if ks.size == 0:
+                left.append(x)
+                continue
+            mine = ks[cp.focus[x, ks]]
+            pool = prep.allowed[:, ks] if same else np.ones((cp.n_learners, ks.size), bool)
+            k = int(mine[0]) if mine.size else int(ks[np.argmax((pool & outside[:, None]).sum(0))])
+            g = _Group(m, s, k, [x])
+            for y in list(todo):
+                if (not same or prep.allowed[y, k]) and self.fits(g, y):
+                    g.members.append(y)
+                    todo.remove(y)
+            can = outside & (prep.allowed[:, k] if same else True)
+            free = ~cp.has_focus[:, s] | cp.focus[:, k]
+            for rows, upto in (
+                (np.flatnonzero(can & free), target),
+                (np.flatnonzero(can & ~free), lo),
+            ):
+                for y in self.rng.permutation(rows):
+                    if len(g.members) >= upto:
+                        break
+                    if self.fits(g, int(y)):
+                        g.members.append(int(y))
+                        outside[int(y)] = False
+            if len(g.members) >= lo:
+                groups.append(g)
+            else:
+                left.extend(z for z in g.members if z in set(homeless))
+        return left
 
 
 def construct_standing(
