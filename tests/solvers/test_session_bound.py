@@ -32,13 +32,19 @@ from plsched.solvers.bound import (
 )
 from plsched.solvers.cpsat.candidates import prepare
 from plsched.solvers.lp_bound import lp_lower_bound
-from plsched.solvers.session_bound import SubjectBound, session_goals, session_lower_bounds
+from plsched.solvers.session_bound import (
+    SubjectBound,
+    crowding_floor,
+    session_goals,
+    session_lower_bounds,
+)
 from plsched.solving import solve
 
 from .conftest import (
     independent,
     learner,
     ready_for_a,
+    room,
     school_dict,
     small_group,
     solve_checked,
@@ -332,3 +338,89 @@ def test_a_subject_without_a_bound_falls_back_to_its_per_learner_bound(
     (part,) = _parts(instance)
     assert part.scaled is None and part.lp_scaled is None
     assert _bound(instance).scaled == OFF_TARGET  # the LP bound's, as before the session bound
+
+
+# -- crowding: too few zones for the learners working alone ------------------------------------
+
+MINUTE_SHORT = 1_000  # scaled cost of a goal minute short
+
+
+def _working_alone(**extra: Any) -> dict[str, Any]:
+    return independent(max_size=10, target_size=2, **extra)
+
+
+def _crowded_hall() -> Instance:
+    # Nine learners ready for a, one teacher, one block, one room of 2 zones (capacity 30):
+    # at most two sessions, one small group of at most 4 and one independent session of the
+    # other 5 or more (target 2). The optimum: a small group of 4 (one over target, 200),
+    # independent work for 5 (three over target, 600), 5 learners 60 minutes short
+    # (300,000): 300,800. The floor by hand: the zones seat min(30, 2·2) = 4 at the
+    # independent target, the one teacher-led session 4 − 2 = 2 more, so 9 − 4 − 2 = 3
+    # learners are over target in sessions the subject's model does not count.
+    return parse_instance(
+        school_dict(
+            ready_for_a(*(f"l{i}" for i in range(9))),
+            [teacher("t1")],
+            rooms=[room(zones=2)],
+            modalities=[_three_to_four(), _working_alone()],
+        )
+    )
+
+
+def _booths() -> Instance:
+    # Six learners, the teacher away: everybody works alone in a hall (capacity 30, one zone)
+    # or in booths (capacity 1 in all, three zones). Best: 6 in the hall (4 over target) or 5
+    # and 1 in a booth (3 + 1): 800, and 6 × 60 minutes short (360,000): 360,800. The floor
+    # by hand: the hall seats 2 at target, the booths 1 (their capacity, not 3 × 2), so
+    # 6 − 3 = 3 learners over target (the booth's learner below target is not seen).
+    return parse_instance(
+        school_dict(
+            ready_for_a(*(f"l{i}" for i in range(6))),
+            [teacher("t1", unavailable=["mon-1"])],
+            rooms=[room("hall", zones=1), room("booth", capacity=1, zones=3)],
+            modalities=[_three_to_four(), _working_alone()],
+        )
+    )
+
+
+CROWDED = {
+    "crowded_hall": (_crowded_hall, 3, 300 * MINUTE_SHORT + 4 * OFF_TARGET),
+    "booths": (_booths, 3, 360 * MINUTE_SHORT + 4 * OFF_TARGET),
+}
+
+
+@pytest.mark.parametrize("name", list(CROWDED))
+def test_crowded_teacherless_sessions_are_seen_and_stay_below_the_optimum(name: str) -> None:
+    build, floor, value = CROWDED[name]
+    instance = build()
+    result = solve_checked(instance)
+    assert result.stats["solver_objective_scaled"] == value
+    cp = compile_problem(instance)
+    assert crowding_floor(cp).tolist() == [floor]
+    crowding = OFF_TARGET * floor
+    assert _session_total(instance) + crowding <= value
+    lb = _bound(instance)
+    assert lb.scaled <= value
+    assert lb.scaled >= _session_total(instance) + crowding
+    assert lb.scaled >= _bound(instance, lp=False).scaled + crowding
+
+
+def test_the_crowded_hall_is_proven_by_the_session_bound_with_crowding() -> None:
+    instance = _crowded_hall()
+    (part,) = _parts(instance)
+    assert part.scaled == 300 * MINUTE_SHORT + OFF_TARGET  # 5 short, the small group of 4
+    assert _session_total(instance) + 3 * OFF_TARGET == _bound(instance).scaled == 300_800
+
+
+def test_booths_are_seen_by_no_other_bound() -> None:
+    # the LP bound counts zones and seats per block but not that a booth seats one learner
+    instance = _booths()
+    old = max(_lp_alone(instance), _session_total(instance), _bound(instance, lp=False).scaled)
+    assert old == 360 * MINUTE_SHORT < _bound(instance).scaled == old + 3 * OFF_TARGET
+
+
+def test_roomy_schools_pay_no_crowding() -> None:
+    for build in (_lonely_focus, _workshop_and_focus, functools.partial(_seeded, 3)):
+        assert not crowding_floor(compile_problem(build())).any()
+    # the tiny preset's rooms seat everybody at the independent target in every block
+    assert not crowding_floor(compile_problem(parse_instance(generate("tiny", 1)))).any()

@@ -21,9 +21,11 @@ the shortfall of those goals plus the off-focus minutes of the sessions that cou
 :func:`lower_bound` returns the largest of this bound, the session bound
 (:mod:`plsched.solvers.session_bound`: whole sessions counted per subject, for the goals of
 teacher-led skill-focus modalities, plus this bound for the other goals, whose sessions pay no
-off_focus) and the LP relaxation's (:mod:`plsched.solvers.lp_bound`, which couples learners
-through teachers, rooms and group sizes and reuses the masks behind D_g and D^F_g), each a
-bound, for the scaled objective; for raw goal_shortfall, the larger of this one and the LP's.
+off_focus), either of these two plus the group_size that too few room zones force on sessions
+neither counts (:func:`~plsched.solvers.session_bound.crowding_floor`), and the LP
+relaxation's (:mod:`plsched.solvers.lp_bound`, which couples learners through teachers, rooms
+and group sizes and reuses the masks behind D_g and D^F_g), each a bound, for the scaled
+objective; for raw goal_shortfall, the larger of this one and the LP's.
 A part that fails or runs out of time is left out.
 """
 
@@ -38,7 +40,12 @@ import numpy as np
 from plsched.compiled import MIX_SAME_SKILL, CompiledProblem
 from plsched.solvers.cpsat.candidates import Prepared
 from plsched.solvers.lp_bound import DEFAULT_TIME_LIMIT, lp_lower_bound
-from plsched.solvers.session_bound import SESSION_SHARE, session_goals, session_lower_bounds
+from plsched.solvers.session_bound import (
+    SESSION_SHARE,
+    crowding_floor,
+    session_goals,
+    session_lower_bounds,
+)
 
 __all__ = ["GoalReach", "LowerBound", "goal_reach", "lower_bound"]
 
@@ -224,7 +231,8 @@ def lower_bound(
 ) -> LowerBound:
     """The largest of three bounds on the scaled objective, each valid alone: the per-learner
     bound; with ``lp``, the session bound (:mod:`plsched.solvers.session_bound`: per subject,
-    whole sessions counted, plus the per-learner bound of the goals it leaves out) and the LP
+    whole sessions counted, plus the per-learner bound of the goals it leaves out), each of these
+    two plus the group_size of crowded teacherless sessions (its ``crowding_floor``), and the LP
     relaxation's (:mod:`plsched.solvers.lp_bound`). For raw goal_shortfall, the larger of the
     per-learner and LP bounds. The session bound has ``SESSION_SHARE`` of ``time_limit``, the
     LP the rest; a part that fails or runs out of time is left out (the per-learner bound of
@@ -236,14 +244,10 @@ def lower_bound(
     if not lp:
         return per_learner
     t = time.monotonic()
-    subjects = session_lower_bounds(cp, prep, weights, time_limit=SESSION_SHARE * time_limit)
-    counted = session_goals(cp)
-    for part in subjects:
-        if part.scaled is None:
-            counted &= cp.goal_subject != part.subject
-    rest = [r for r, inside in zip(reaches, counted, strict=True) if not inside]
-    sessions = sum(p.scaled or 0 for p in subjects) + _per_learner_bound(cp, rest, weights).scaled
-    log.info("session bound %d: %.2f s", sessions, time.monotonic() - t)
+    sessions = _session_total(cp, prep, weights, reaches, SESSION_SHARE * time_limit)
+    # group_size of sessions neither the subjects' models nor the per-learner bound count
+    crowding = int(weights.get("group_size", 0)) * int(crowding_floor(cp).sum())
+    log.info("session bound %d + crowding %d: %.2f s", sessions, crowding, time.monotonic() - t)
     t = time.monotonic()
     found = lp_lower_bound(
         cp,
@@ -254,12 +258,33 @@ def lower_bound(
     )
     log.info("LP bound %s: %.2f s", None if found is None else found.scaled, time.monotonic() - t)
     return LowerBound(
-        scaled=max(per_learner.scaled, sessions, 0 if found is None else found.scaled),
+        scaled=max(
+            per_learner.scaled + crowding,
+            sessions + crowding,
+            0 if found is None else found.scaled,
+        ),
         shortfall_minutes=max(
             per_learner.shortfall_minutes, 0 if found is None else found.shortfall_minutes
         ),
         reaches=per_learner.reaches,
     )
+
+
+def _session_total(
+    cp: CompiledProblem,
+    prep: Prepared,
+    weights: dict[str, int],
+    reaches: list[GoalReach],
+    time_limit: float,
+) -> int:
+    """The subjects' session bounds plus the per-learner bound of the goals they leave out."""
+    subjects = session_lower_bounds(cp, prep, weights, time_limit=time_limit)
+    counted = session_goals(cp)
+    for part in subjects:
+        if part.scaled is None:
+            counted &= cp.goal_subject != part.subject
+    rest = [r for r, inside in zip(reaches, counted, strict=True) if not inside]
+    return sum(p.scaled or 0 for p in subjects) + _per_learner_bound(cp, rest, weights).scaled
 
 
 def _per_learner_bound(

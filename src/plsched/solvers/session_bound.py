@@ -64,6 +64,34 @@ per cent, took seconds to minutes, and HiGHS overran its time limit on them. The
 at its point is an integer combination of the cost coefficients, hence a multiple of their
 greatest common divisor g (100 with the default weights), so the bound, less a relative
 margin of 1e-6 for floating point, is rounded up to a multiple of g.
+
+Crowding: too few zones for the learners working alone (:func:`crowding_floor`). Every
+learner available at block b is in exactly one session (rule 1), N_b of them, and every session
+takes a zone of a room open at b, whose sessions hold at most its capacity (rule 3). Give each
+session S an allowance a_S: its modality's max_size for a teacher-led skill-focus session
+(whose group_size the subjects' models count, or nothing does: 0 ≥ n − max), its target_size
+for any other (teacherless, or teacher-led without skill focus: no other part of the session
+bound counts their group_size, and |n − target| ≥ n − target). So the group_size G_b of the
+latter is ≥ Σ_S max(0, n_S − a_S) ≥ Σ_r max(0, n_r − A_r) (n_r, A_r: learners and allowances
+of room r's sessions) ≥ N_b − Σ_r min(cap_r, A_r), as n_r ≤ cap_r. With t* the largest
+target_size of a teacherless modality (0 if none), A_r ≤ t*·zones_r + x_r, x_r = Σ over its
+teacher-led S of (a_S − t*)⁺, so Σ_r min(cap_r, A_r) ≤ Σ_r min(cap_r, t*·zones_r) +
+min(Σ_r x_r, Σ_r (cap_r − t*·zones_r)⁺). Σ_r x_r is at most the greedy fill (largest
+(a_m − t*)⁺ first) of the teacher-led sessions that can meet: those of modality m at most its
+available leaders and the zones of the open rooms with m's features, all of them at most the
+available teachers and the open zones. So every plan pays at least Σ_b max(0, N_b − those
+seats) raw group_size, in sessions disjoint from those the subjects' models count, and none of
+it is goal_shortfall or off_focus: :func:`~plsched.solvers.bound.lower_bound` adds W_size times
+it to the session bound and to the per-learner bound (which counts no group_size).
+
+What it leaves out: the teacher-led sessions a plan holds for its goals and whose allowance is
+below t* (a small_group of at most 8 takes a zone that could seat 12) are not counted, as a plan
+may pay the shortfall instead. Counting them needs the shortfall and the crowding in one model,
+and even then teachers left idle may lead sessions of allowance above t* (community at 16):
+on the campus preset (seed 2) the open rooms seat, at t*, about 230 learners more than are
+present in every block, and Σ_b (N_b − t*·Z_b) is −7,454 (instances/campus.json: −10,969), more
+than a linear coupling over a week's sessions recovers (measured: a variant pricing every
+skill-focus session at t* + e − max_m, e = 4, went to −2,056,000 on that preset).
 """
 
 from __future__ import annotations
@@ -81,7 +109,13 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from plsched.compiled import MIX_SAME_SKILL, CompiledProblem
 from plsched.solvers.cpsat.candidates import Prepared
 
-__all__ = ["SESSION_SHARE", "SubjectBound", "session_goals", "session_lower_bounds"]
+__all__ = [
+    "SESSION_SHARE",
+    "SubjectBound",
+    "crowding_floor",
+    "session_goals",
+    "session_lower_bounds",
+]
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +153,42 @@ def session_goals(cp: CompiledProblem) -> np.ndarray:
     """(G,) the goals the relaxation counts: a subject, and a teacher-led skill-focus modality."""
     m = cp.goal_modality
     return np.asarray((cp.goal_subject >= 0) & cp.mod_teacher[m] & cp.mod_skill[m], dtype=bool)
+
+
+def crowding_floor(cp: CompiledProblem) -> np.ndarray:
+    """(B,) the raw group_size that every plan pays at each block in sessions whose group_size
+    the subjects' models do not count: learners beyond what the open rooms' zones and
+    capacities seat within the sessions' allowances (module docstring, "Crowding")."""
+    alone = ~cp.mod_teacher
+    base = int(cp.mod_target[alone].max()) if alone.any() else 0
+    allowance = np.where(cp.mod_teacher & cp.mod_skill, cp.mod_max, cp.mod_target)
+    excess = allowance.astype(np.int64) - base
+    led = np.flatnonzero(cp.mod_teacher & (excess > 0))
+    led = led[np.argsort(-excess[led], kind="stable")]
+    open_rooms = cp.room_available.astype(np.int64)  # (R, B)
+    open_zones = (cp.room_zones[:, None] * open_rooms).sum(axis=0)
+    seated = (np.minimum(cp.room_capacity, base * cp.room_zones)[:, None] * open_rooms).sum(axis=0)
+    spare = (np.maximum(0, cp.room_capacity - base * cp.room_zones)[:, None] * open_rooms).sum(
+        axis=0
+    )
+    extra = np.zeros(cp.n_blocks, dtype=np.int64)
+    if led.size:
+        t_avail = cp.teacher_available.astype(np.int64)
+        left = np.minimum(
+            t_avail[cp.teacher_modalities[:, led].any(axis=1)].sum(axis=0), open_zones
+        )
+        for m in led:
+            feat = int(cp.mod_features[m])
+            rooms = (cp.room_features & feat) == feat
+            zones = (cp.room_zones[rooms, None] * open_rooms[rooms]).sum(axis=0)
+            take = np.minimum(
+                np.minimum(t_avail[cp.teacher_modalities[:, m]].sum(axis=0), zones), left
+            )
+            extra += take * excess[m]
+            left -= take
+    present = cp.learner_available.sum(axis=0).astype(np.int64)
+    floor: np.ndarray = np.maximum(0, present - seated - np.minimum(extra, spare))
+    return floor
 
 
 @dataclass
