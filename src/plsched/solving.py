@@ -28,7 +28,7 @@ from plsched.solvers.cpsat.model import WindowModel
 from plsched.solvers.cpsat.window import Window
 from plsched.solvers.lns import improve
 from plsched.solvers.polish import PolishStats, polish
-from plsched.solvers.standing import construct_standing
+from plsched.solvers.standing import SESSION_SHARES, construct_standing
 from plsched.solvers.state import (
     Sess,
     assignment_matrix,
@@ -145,7 +145,18 @@ def solve(
     keep = sessions_from_public(cp, previous.sessions) if previous is not None else []
     plan = construct(cp, prep, rng, keep)
     timings["first_feasible"] = time.monotonic() - t0
-    standing = construct_standing(cp, prep, np.random.default_rng(opts.seed), weights)
+    # standing groups at each session share; the better scored is kept (it stays the better
+    # one after the local search on the presets measured)
+    standing, share, standing_scaled = None, SESSION_SHARES[0], 0
+    for each in SESSION_SHARES:
+        made = construct_standing(cp, prep, np.random.default_rng(opts.seed), weights, each)
+        if made is None:
+            continue
+        made_scaled = score(
+            instance, _schedule(instance, cp, made, "feasible", opts), previous
+        ).scaled
+        if standing is None or made_scaled < standing_scaled:
+            standing, share, standing_scaled = made, each, made_scaled
     timings["construction"] = time.monotonic() - t
 
     t = time.monotonic()
@@ -177,13 +188,12 @@ def solve(
         # the standing-group plan (whole week at once) polishes far better than the
         # block-by-block greedy on whole schools, even when it starts with more goals short;
         # with yesterday's plan to keep, or for the exact model's hint, the better score wins
-        if standing is not None:
-            other = score(
-                instance, _schedule(instance, cp, standing, "feasible", opts), previous
-            ).scaled
-            if (mode == "lns" and previous is None) or other < objective:
-                plan, objective = standing, other
-                stats["construction"] = "standing groups"
+        if standing is not None and (
+            (mode == "lns" and previous is None) or standing_scaled < objective
+        ):
+            plan, objective = standing, standing_scaled
+            stats["construction"] = "standing groups"
+            stats["session_share"] = share
         report(objective / SCALE, lb.scaled / SCALE, "construction")
     solver_objective = objective
 
@@ -251,7 +261,7 @@ def solve(
             restarts += 1
             start = time.monotonic()
             again = construct_standing(
-                cp, prep, np.random.default_rng(opts.seed + restarts), weights
+                cp, prep, np.random.default_rng(opts.seed + restarts), weights, share
             )
             if again is None:
                 break

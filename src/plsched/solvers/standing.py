@@ -346,22 +346,31 @@ class _Former:
         return left
 
 
+#: How much of the load weight a group more is charged (see :func:`construct_standing`):
+#: plain schools did best at ½, schools short of rooms or teacher time at 1.2 (measured on
+#: the large and campus presets); :func:`plsched.solve` builds both and keeps the better.
+SESSION_SHARES = (0.5, 1.2)
+
+
 def construct_standing(
     cp: CompiledProblem,
     prep: Prepared,
     rng: np.random.Generator,
     weights: Mapping[str, int] | None = None,
+    session_share: float = SESSION_SHARES[0],
 ) -> list[Sess] | None:
     """A plan from standing groups, or None when some learner found no seat.
 
     ``weights`` (scaled, by term) set how many learners away from a group's target one more
     group is worth: a school's teacher-led sessions at their target sizes already fill the
-    teachers' fair loads, so a group more often costs a session over a fair load (counted
-    at half the load weight: on the `large` preset, half did better than none or all).
+    teachers' fair loads, so a group more often costs a session over a fair load, counted at
+    ``session_share`` of the load weight. Where rooms or teachers are short, a group more
+    also crowds the learners working alone and sends groups to second teachers, which a
+    larger share stands for.
     """
     w = weights or {}
     unit = max(1, w.get("group_size", 0))
-    per_group = 0.5 * w.get("load_balance", 0) / unit
+    per_group = session_share * w.get("load_balance", 0) / unit
     off_focus = w.get("off_focus", 0) * int(cp.block_minutes.max(initial=0)) / unit
     longest = int(cp.block_minutes.max()) if cp.n_blocks else 0
     former = _Former(cp, prep, rng, per_group, off_focus)
