@@ -59,6 +59,15 @@ class _Group:
         return max(1, -(-most // max(1, longest)))
 
 
+def _leaders(cp: CompiledProblem, g: _Group) -> np.ndarray:
+    """(T,) teachers who lead the group's modality and are qualified for its skill (or, with
+    no skill, in its subject)."""
+    ok = cp.teacher_modalities[:, g.modality]
+    if g.skill >= 0:
+        return ok & cp.teacher_can_skill[:, g.skill]
+    return ok & cp.teacher_subject[:, g.subject] if g.subject >= 0 else ok
+
+
 def _group_count(n: int, lo: int, hi: int, target: int, per_group: float = 0.0) -> int:
     """How many sessions of lo..hi hold n learners at the least cost, 0 if none can: each
     learner away from the target costs 1, each session ``per_group`` (a teacher's time)."""
@@ -81,14 +90,6 @@ class _Former:
         self.per_group = per_group  # a session more, in learners away from a target
         self.off_focus = off_focus  # a learner off focus at a meeting, in the same unit
 
-    def leaders(self, g: _Group) -> np.ndarray:
-        """(T,) teachers who lead the group's modality and are qualified for its skill."""
-        cp = self.cp
-        ok = cp.teacher_modalities[:, g.modality]
-        if g.skill >= 0:
-            return ok & cp.teacher_can_skill[:, g.skill]
-        return ok & cp.teacher_subject[:, g.subject] if g.subject >= 0 else ok
-
     def fits(self, g: _Group, x: int) -> bool:
         cp = self.cp
         size = len(g.members) + 1
@@ -102,7 +103,7 @@ class _Former:
         if tags:
             for y in g.members:
                 tags |= int(cp.learner_need_tags[y])
-            if not (self.leaders(g) & ((cp.teacher_tags & tags) == tags)).any():
+            if not (_leaders(cp, g) & ((cp.teacher_tags & tags) == tags)).any():
                 return False
         return not (
             g.skill >= 0
@@ -407,12 +408,7 @@ def _assign_teachers(
         tags = 0
         for x in g.members:
             tags |= int(cp.learner_need_tags[x])
-        ok = cp.teacher_modalities[:, g.modality] & ((cp.teacher_tags & tags) == tags)
-        if g.skill >= 0:
-            ok &= cp.teacher_can_skill[:, g.skill]
-        elif g.subject >= 0:
-            ok &= cp.teacher_subject[:, g.subject]
-        return ok
+        return _leaders(cp, g) & ((cp.teacher_tags & tags) == tags)
 
     cands = [candidates(g) for g in groups]
     for g, c in zip(groups, cands, strict=True):
