@@ -3,6 +3,8 @@ teacher per group for the week, meetings spread over the week, every hard rule k
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -85,18 +87,25 @@ def test_groups_share_a_focus_skill_and_keep_their_teacher() -> None:
     assert terms["continuity"] == 0
 
 
+def _one_block(learners: list[dict[str, Any]]) -> Instance:
+    """One teacher, one block, small groups of 3..8 (target 5) and a roomy independent mode."""
+    return school(
+        learners,
+        [teacher("t1")],
+        blocks=("mon-1",),
+        modalities=[
+            small_group(min_size=3, max_size=8, target_size=5),
+            independent(max_size=30, target_size=12),
+        ],
+    )
+
+
 def test_a_lone_focus_learner_joins_a_group_it_is_ready_for() -> None:
     # c0 alone focuses on c (nobody else is ready): it may attend a, so it joins the a group
     # off focus rather than go without its goal.
     learners = [learner(f"a{i}", [], minutes=60, focus=["a"]) for i in range(4)]
     learners.append(learner("c0", [], minutes=60, focus=["c"]))
-    groups = small_group(min_size=3, max_size=8, target_size=5)
-    instance = school(
-        learners,
-        [teacher("t1")],
-        blocks=("mon-1",),
-        modalities=[groups, independent(max_size=30, target_size=12)],
-    )
+    instance = _one_block(learners)
     plan, public = _plan(instance)
     assert check(instance, public).ok
     (led,) = [s for s in plan if s.teacher >= 0]
@@ -132,13 +141,7 @@ def test_a_goal_nobody_else_has_gets_a_group_of_fillers() -> None:
     fillers = [learner(f"f{i}", [], minutes=60) for i in range(3)]
     for f in fillers:
         f["goals"] = []
-    groups = small_group(min_size=3, max_size=8, target_size=5)
-    instance = school(
-        [learner("g0", [], minutes=60, focus=["a"]), *fillers],
-        [teacher("t1")],
-        blocks=("mon-1",),
-        modalities=[groups, independent(max_size=30, target_size=12)],
-    )
+    instance = _one_block([learner("g0", [], minutes=60, focus=["a"]), *fillers])
     plan, public = _plan(instance)
     assert check(instance, public).ok
     (led,) = [s for s in plan if s.teacher >= 0]
