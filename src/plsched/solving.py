@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from plsched._version import __version__
+from plsched.check import check
 from plsched.compiled import CompiledProblem, compile_problem
 from plsched.schema.instance import Instance
 from plsched.schema.schedule import Schedule, Status, Unmet
@@ -194,6 +195,15 @@ def solve(
             plan, objective = standing, standing_scaled
             stats["construction"] = "standing groups"
             stats["session_share"] = share
+        # yesterday's plan itself, when it still keeps every hard rule today: a nightly
+        # re-plan with nothing changed then starts from it, with no change at all
+        if keep and not strict and not _unplaced(cp, keep):
+            same = _schedule(instance, cp, keep, "feasible", opts)
+            if check(instance, same).ok:
+                kept = score(instance, same, previous).scaled
+                if kept < objective:
+                    plan, objective = list(keep), kept
+                    stats["construction"] = "previous plan"
         report(objective / SCALE, lb.scaled / SCALE, "construction")
     solver_objective = objective
 

@@ -107,6 +107,19 @@ def test_resolving_with_its_own_plan_as_previous_changes_nothing(
     assert result.objective == 2000.0
 
 
+def test_a_whole_school_re_planned_on_its_own_plan_keeps_it() -> None:
+    # small.json goes the whole-school way (standing groups, local search); given its own plan
+    # as yesterday's, the re-plan starts from that plan (it still keeps every rule) and can
+    # only improve on it: no change is charged and the objective is no worse.
+    small = load_instance(SMALL_PATH)
+    first = solve(small, time_limit=4, strategy="lns")
+    again = solve(small, time_limit=4, strategy="lns", previous=first.plan)
+    assert_checked(small, again, previous=first.plan)
+    assert again.stats["construction"] == "previous plan"
+    assert again.objective is not None and first.objective is not None
+    assert again.objective <= first.objective
+
+
 # -- reproducibility and time limits ---------------------------------------------------------------
 
 
