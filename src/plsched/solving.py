@@ -195,15 +195,28 @@ def solve(
             plan, objective = standing, standing_scaled
             stats["construction"] = "standing groups"
             stats["session_share"] = share
-        # yesterday's plan itself, when it still keeps every hard rule today: a nightly
-        # re-plan with nothing changed then starts from it, with no change at all
-        if keep and not strict and not _unplaced(cp, keep):
+        # yesterday's plan itself, when it still keeps every hard rule today (a nightly
+        # re-plan with nothing changed then changes nothing), else yesterday's plan repaired:
+        # its sessions that still keep every rule, everyone else seated to work alone
+        if keep and not strict:
             same = _schedule(instance, cp, keep, "feasible", opts)
-            if check(instance, same).ok:
-                kept = score(instance, same, previous).scaled
-                if kept < objective:
-                    plan, objective = list(keep), kept
-                    stats["construction"] = "previous plan"
+            if not _unplaced(cp, keep) and check(instance, same).ok:
+                yesterday, how = list(keep), "previous plan"
+            else:
+                yesterday = construct(cp, prep, rng, keep, grow=False)
+                how = "previous plan repaired"
+            # mostly standing (half its teacher-led sessions or more), it is the start even when
+            # it scores worse at first: the goals its dissolved sessions leave short are what the
+            # local search opens sessions for, and everything else stays as it was
+            led = [x for x in keep if x.teacher >= 0]
+            mostly = 2 * sum(x.teacher >= 0 for x in yesterday) >= len(led) > 0
+            if not _unplaced(cp, yesterday):
+                kept = score(
+                    instance, _schedule(instance, cp, yesterday, "feasible", opts), previous
+                ).scaled
+                if kept < objective or (mostly and mode == "lns"):
+                    plan, objective = yesterday, kept
+                    stats["construction"] = how
         report(objective / SCALE, lb.scaled / SCALE, "construction")
     solver_objective = objective
 

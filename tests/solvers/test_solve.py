@@ -120,6 +120,25 @@ def test_a_whole_school_re_planned_on_its_own_plan_keeps_it() -> None:
     assert again.objective <= first.objective
 
 
+def test_a_teacher_away_today_changes_little_of_yesterdays_plan() -> None:
+    # the teacher who led the most of Monday's sessions is away on Monday: yesterday's plan is
+    # repaired (their sessions dissolve, the rest meets again), not rebuilt
+    small = load_instance(SMALL_PATH)
+    first = solve(small, time_limit=4, strategy="lns")
+    monday = [s for s in first.plan.sessions if s.teacher and s.block.startswith("mon")]
+    away = max({s.teacher for s in monday}, key=lambda t: sum(s.teacher == t for s in monday))
+    doc = small.model_dump(mode="json")
+    for t in doc["teachers"]:
+        if t["id"] == away:
+            t["unavailable"] = sorted({*t["unavailable"], *(b.block for b in monday)})
+    today = parse_instance(doc)
+    again = solve(today, time_limit=4, strategy="lns", previous=first.plan)
+    assert_checked(today, again, previous=first.plan)
+    assert again.stats["construction"] == "previous plan repaired"
+    touched = sum(len(s.learners) for s in monday if s.teacher == away)
+    assert 0 < score(today, again.plan, first.plan).raw["stability"] <= 5 * touched
+
+
 # -- reproducibility and time limits ---------------------------------------------------------------
 
 

@@ -54,12 +54,16 @@ def construct(
     prep: Prepared,
     rng: np.random.Generator,
     keep: Sequence[Sess] = (),
+    *,
+    grow: bool = True,
 ) -> list[Sess]:
     """A plan that keeps every hard rule whenever rooms can seat every learner.
 
     ``keep`` (yesterday's plan, for the nightly job) is placed first: each of its teacher-led
     sessions that still keeps every hard rule today meets again, with the members still
-    allowed in it.
+    allowed in it. With ``grow`` false no other teacher-led session is formed: yesterday's
+    plan repaired, everyone else working on their own (the local search then opens sessions
+    for the goals left short).
     """
     kept_by_block: dict[int, list[Sess]] = defaultdict(list)
     # teacher time promised to kept sessions later in the week is not the greedy's to take
@@ -142,7 +146,7 @@ def construct(
                 if renewed is not None:
                     commit(renewed, d, minutes, free)
                     teachers.remove(old.teacher)
-        for t in teachers:
+        for t in teachers if grow else ():
             if (
                 week[t] + reserved_week[t] >= cp.teacher_max_week[t]
                 or day_led[t, d] + reserved_day[t, d] >= cp.teacher_max_day[t]
