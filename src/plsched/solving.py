@@ -199,8 +199,10 @@ def solve(
         # re-plan with nothing changed then changes nothing), else yesterday's plan repaired:
         # its sessions that still keep every rule, everyone else seated to work alone
         if keep and not strict:
-            same = _schedule(instance, cp, keep, "feasible", opts)
-            if not _unplaced(cp, keep) and check(instance, same).ok:
+            if (
+                not _unplaced(cp, keep)
+                and check(instance, _schedule(instance, cp, keep, "feasible", opts)).ok
+            ):
                 yesterday, how = list(keep), "previous plan"
             else:
                 yesterday = construct(cp, prep, rng, keep, grow=False)
