@@ -15,7 +15,7 @@ from plsched.io import load_instance
 from plsched.schema.schedule import Schedule
 from plsched.scoring import scaled_weights, score
 from plsched.solvers.cpsat.candidates import prepare
-from plsched.solvers.standing import _group_count, construct_standing
+from plsched.solvers.standing import _Former, _Group, _group_count, construct_standing
 from plsched.solvers.state import Sess, sessions_to_public
 from plsched.solving import solve
 
@@ -147,3 +147,39 @@ def test_a_goal_nobody_else_has_gets_a_group_of_fillers() -> None:
     (led,) = [s for s in plan if s.teacher >= 0]
     assert len(led.members) >= 3
     assert score(instance, public).raw["goal_shortfall"] == 0
+
+
+def test_learners_of_every_room_need_get_groups_of_their_own() -> None:
+    # three learners need the lab, three the quiet room: each need gets its own group (a
+    # group of one need, in one room), the second need as well as the first.
+    lab = [learner(f"l{i}", [], minutes=60, focus=["a"], needs={"room": ["lab"]}) for i in range(3)]
+    quiet = [
+        learner(f"q{i}", [], minutes=60, focus=["a"], needs={"room": ["quiet"]}) for i in range(3)
+    ]
+    plain = [learner(f"p{i}", [], minutes=60, focus=["a"]) for i in range(4)]
+    instance = school(
+        lab + quiet + plain,
+        [teacher("t1"), teacher("t2"), teacher("t3")],
+        blocks=("mon-1",),
+        modalities=[
+            small_group(min_size=3, max_size=8, target_size=5),
+            independent(max_size=30, target_size=12),
+        ],
+        rooms=[
+            room("hall"),
+            room("lab", capacity=8, zones=1, features=["lab"]),
+            room("quiet", capacity=8, zones=1, features=["quiet"]),
+        ],
+    )
+    cp = compile_problem(instance)
+    prep = prepare(cp)
+    former = _Former(cp, prep, np.random.default_rng(0), per_group=0.0, off_focus=1.0)
+    learners = np.arange(cp.n_learners)
+    skills = np.flatnonzero(cp.skill_subject == 0)
+    focus = cp.focus[np.ix_(learners, skills)] & prep.allowed[np.ix_(learners, skills)]
+    todo = np.ones(learners.size, dtype=bool)
+    groups: list[_Group] = []
+    former.rare_rooms(0, 0, learners, skills, focus, prep.allowed[:, skills], todo, groups)
+    needs = {frozenset(int(cp.learner_need_features[x]) for x in g.members) - {0} for g in groups}
+    assert len(needs) == 2  # one group per room need
+    assert all(len(n) == 1 for n in needs)

@@ -179,7 +179,7 @@ class _Former:
             while True:
                 needy = np.flatnonzero(todo & (needs == feature))
                 if needy.size == 0:
-                    return
+                    break
                 counts = ok[needy].sum(axis=0) + 0.5 * focus[needy].sum(axis=0)
                 j = int(np.argmax(counts))
                 if not ok[needy, j].any():
