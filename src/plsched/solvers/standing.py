@@ -321,8 +321,10 @@ class _Former:
                 left.append(x)
                 continue
             mine = ks[cp.focus[x, ks]]
-            pool = prep.allowed[:, ks] if same else np.ones((cp.n_learners, ks.size), bool)
-            k = int(mine[0]) if mine.size else int(ks[np.argmax((pool & outside[:, None]).sum(0))])
+            if mine.size or not same:
+                k = int((mine if mine.size else ks)[0])
+            else:  # the skill the most learners outside the goal may attend
+                k = int(ks[np.argmax((prep.allowed[:, ks] & outside[:, None]).sum(axis=0))])
             g = _Group(m, s, k, [x])
             for y in list(todo):
                 if (not same or prep.allowed[y, k]) and self.fits(g, y):
@@ -339,11 +341,11 @@ class _Former:
                         break
                     if self.fits(g, int(y)):
                         g.members.append(int(y))
-                        outside[int(y)] = False
             if len(g.members) >= lo:
                 groups.append(g)
+                outside[g.members] = False
             else:
-                left.extend(z for z in g.members if z in set(homeless))
+                left.extend(z for z in g.members if not outside[z])
         return left
 
 
