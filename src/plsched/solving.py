@@ -149,8 +149,9 @@ def solve(
     # standing groups at each session share; the better scored is kept (it stays the better
     # one after the local search on the presets measured)
     standing, share, standing_scaled = None, SESSION_SHARES[0], 0
+    memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
     for each in SESSION_SHARES:
-        made = construct_standing(cp, prep, np.random.default_rng(opts.seed), weights, each)
+        made = construct_standing(cp, prep, np.random.default_rng(opts.seed), weights, each, memo)
         if made is None:
             continue
         made_scaled = score(
@@ -278,6 +279,7 @@ def solve(
         # CP-SAT windows gain: while another start and its local search fit, try one
         restarts = 0
         took = time.monotonic() - t
+        shares = [x for x in SESSION_SHARES if x != share] + [share]
         while (
             stats["construction"] == "standing groups"
             and not deterministic
@@ -285,8 +287,10 @@ def solve(
         ):
             restarts += 1
             start = time.monotonic()
+            # the other share first: which one polishes best is not known from the raw score
+            other_share = shares[restarts % len(shares)]
             again = construct_standing(
-                cp, prep, np.random.default_rng(opts.seed + restarts), weights, share
+                cp, prep, np.random.default_rng(opts.seed + restarts), weights, other_share, memo
             )
             if again is None:
                 break
@@ -296,6 +300,7 @@ def solve(
             again, more = local_search(again, deadline - reserve)
             if other - more.gain < objective:
                 plan, objective = again, other - more.gain
+                stats["session_share"] = other_share
                 report(objective / SCALE, bound_scaled / SCALE, "restart")
             took = max(took, time.monotonic() - start)
         stats["restarts"] = restarts

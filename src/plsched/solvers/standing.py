@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from plsched.compiled import MIX_DIVERSE, MIX_SAME_SKILL, CompiledProblem
+from plsched.solvers.clustering import focus_clusters
 from plsched.solvers.cpsat.candidates import Prepared
 from plsched.solvers.seating import (
     even_pools,
@@ -85,8 +86,13 @@ class _Former:
         rng: np.random.Generator,
         per_group: float,
         off_focus: float,
+        memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None = None,
+        cluster_per_group: float | None = None,
     ) -> None:
         self.cp, self.prep, self.rng = cp, prep, rng
+        self.memo = {} if memo is None else memo  # (subject, modality) -> split, fillers
+        # per_group when learners are split over their focus skills
+        self.cluster_per_group = per_group if cluster_per_group is None else cluster_per_group
         self.per_group = per_group  # a session more, in learners away from a target
         self.off_focus = off_focus  # a learner off focus at a meeting, in the same unit
 
@@ -207,7 +213,9 @@ class _Former:
                 todo[taken] = False
                 groups.append(g)
 
-    def form(self, s: int, m: int, learners: np.ndarray) -> tuple[list[_Group], list[int]]:
+    def form(
+        self, s: int, m: int, learners: np.ndarray, need: Mapping[int, int]
+    ) -> tuple[list[_Group], list[int]]:
         cp, prep = self.cp, self.prep
         self.left: list[int] = []
         lo = int(cp.mod_min[m])
@@ -224,42 +232,26 @@ class _Former:
         groups: list[_Group] = []
         todo = np.ones(learners.size, dtype=bool)
         self.rare_rooms(s, m, learners, skills, focus, ok, todo, groups)
-        # each learner to the focus skill shared by the most learners still unassigned
-        assign = np.full(learners.size, -1)
-        while True:
-            counts = focus[todo].sum(axis=0)
-            j = int(np.argmax(counts)) if counts.size else 0
-            if counts.size == 0 or counts[j] == 0:
-                break
-            rows = np.flatnonzero(todo & focus[:, j])
-            assign[rows] = j
-            todo[rows] = False
-        # a skill with too few for a group borrows learners who share its focus from skills
-        # that can spare them, so they are not all off focus
+        assign, fill = self.clusters(s, m, focus, ok, todo, learners, need)
         sizes = np.bincount(assign[assign >= 0], minlength=skills.size)
-        target = int(cp.mod_target[m])
-        for small in sorted(np.flatnonzero((sizes > 0) & (sizes < lo)), key=lambda j: -sizes[j]):
-            j = int(small)
-            # worth it when the learners it keeps on focus outweigh the new group's size,
-            # its session and the borrowed learners' groups moving off their sizes
-            cost = abs(lo - target) + self.per_group + (lo - sizes[j])
-            if sizes[j] * self.off_focus <= cost:
-                continue
-            donors = [r for r in np.flatnonzero(focus[:, j] & (assign >= 0)) if assign[r] != j]
-            donors.sort(key=lambda r: -sizes[assign[r]])
-            donors = [r for r in donors if sizes[assign[r]] > lo]
-            if sizes[j] + len(donors) < lo:
-                continue
-            for r in donors:
-                if sizes[j] >= lo or sizes[assign[r]] <= lo:
-                    continue
-                sizes[assign[r]] -= 1
-                assign[r] = j
-                sizes[j] += 1
+        for few in np.flatnonzero((sizes > 0) & (sizes < lo)).tolist():
+            # too few on focus: the learners planned off focus in its groups fill it
+            rows = np.flatnonzero(assign == few)
+            g = _Group(m, s, int(skills[few]), [int(x) for x in learners[rows]])
+            pool = np.flatnonzero(todo & ok[:, few])
+            for r in pool[np.argsort(ok[pool].sum(axis=1), kind="stable")]:
+                if len(g.members) >= max(lo, int(sizes[few] + fill[few])):
+                    break
+                if self.fits(g, int(learners[r])):
+                    g.members.append(int(learners[r]))
+            if len(g.members) >= lo:
+                groups.append(g)
+                todo[np.isin(learners, g.members)] = False
+            else:
+                todo[rows] = True
         for big in np.flatnonzero(sizes >= lo):
             rows = np.flatnonzero(assign == big)
             groups.extend(self.split(s, m, int(skills[big]), [int(x) for x in learners[rows]]))
-        todo |= (assign >= 0) & (sizes[np.maximum(assign, 0)] < lo)
         # the rest join a group they may attend: one on a focus skill of theirs if there is
         # one with room (its cluster went mostly to other focus skills), else the smallest
         rest = [int(x) for x in learners[todo]] + self.left
@@ -291,6 +283,85 @@ class _Former:
         if homeless:
             homeless = self.with_fillers(s, m, skills, homeless, learners, groups)
         return groups, homeless
+
+    def clusters(
+        self,
+        s: int,
+        m: int,
+        focus: np.ndarray,
+        ok: np.ndarray,
+        todo: np.ndarray,
+        learners: np.ndarray,
+        need: Mapping[int, int],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(R,) the focus skill (column of ``focus``) whose groups each learner still to
+        place joins, -1 for none, and (J,) how many learners off focus are planned to fill
+        each skill's groups: the learners' best split over their focus skills
+        (:func:`~plsched.solvers.clustering.focus_clusters`, from the greedy split). Learners
+        given a column are no longer ``todo``."""
+        cp = self.cp
+        lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
+        longest = max(1, int(cp.block_minutes.max(initial=1)))
+        rows = np.flatnonzero(todo)
+        meetings = np.array([-(-need.get(int(x), 0) // longest) for x in learners[rows]])
+        key = (s, m)
+        if key not in self.memo:
+            greedy = self.greedy_clusters(m, focus, todo)
+            assign = np.full(focus.shape[0], -1, dtype=np.int64)
+            assign[rows], fill = focus_clusters(
+                focus[rows],
+                ok[rows],
+                meetings,
+                lo=lo,
+                hi=hi,
+                target=target,
+                per_group=self.cluster_per_group,
+                off_focus=self.off_focus,
+                hint=greedy[rows],
+            )
+            self.memo[key] = (assign, fill)
+        assign, fill = (a.copy() for a in self.memo[key])
+        todo &= assign < 0
+        return assign, fill
+
+    def greedy_clusters(self, m: int, focus: np.ndarray, todo: np.ndarray) -> np.ndarray:
+        """Each learner to the focus skill shared by the most learners still unassigned; a
+        skill with too few for a group borrows learners who share its focus from skills that
+        can spare them, so they are not all off focus."""
+        cp = self.cp
+        lo = int(cp.mod_min[m])
+        todo = todo.copy()
+        assign = np.full(focus.shape[0], -1)
+        while True:
+            counts = focus[todo].sum(axis=0)
+            j = int(np.argmax(counts)) if counts.size else 0
+            if counts.size == 0 or counts[j] == 0:
+                break
+            rows = np.flatnonzero(todo & focus[:, j])
+            assign[rows] = j
+            todo[rows] = False
+        sizes = np.bincount(assign[assign >= 0], minlength=focus.shape[1])
+        target = int(cp.mod_target[m])
+        for small in sorted(np.flatnonzero((sizes > 0) & (sizes < lo)), key=lambda j: -sizes[j]):
+            j = int(small)
+            # worth it when the learners it keeps on focus outweigh the new group's size,
+            # its session and the borrowed learners' groups moving off their sizes
+            cost = abs(lo - target) + self.per_group + (lo - sizes[j])
+            if sizes[j] * self.off_focus <= cost:
+                continue
+            donors = [r for r in np.flatnonzero(focus[:, j] & (assign >= 0)) if assign[r] != j]
+            donors.sort(key=lambda r: -sizes[assign[r]])
+            donors = [r for r in donors if sizes[assign[r]] > lo]
+            if sizes[j] + len(donors) < lo:
+                continue
+            for r in donors:
+                if sizes[j] >= lo or sizes[assign[r]] <= lo:
+                    continue
+                sizes[assign[r]] -= 1
+                assign[r] = j
+                sizes[j] += 1
+        assign[(assign >= 0) & (sizes[np.maximum(assign, 0)] < lo)] = -1
+        return assign
 
     def with_fillers(
         self,
@@ -354,6 +425,12 @@ class _Former:
 #: the large and campus presets); :func:`plsched.solve` builds both and keeps the better.
 SESSION_SHARES = (0.5, 1.2)
 
+#: The session share at which learners are split over their focus skills, whatever share
+#: the groups are then formed at: one split serves both (measured on the large preset: the
+#: split at ½ polished to 6,800–7,100 at either share; split at each share's own, 7,650 and
+#: 8,200), and it is the costly part of the construction.
+CLUSTER_SHARE = 0.5
+
 
 def construct_standing(
     cp: CompiledProblem,
@@ -361,8 +438,13 @@ def construct_standing(
     rng: np.random.Generator,
     weights: Mapping[str, int] | None = None,
     session_share: float = SESSION_SHARES[0],
+    memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> list[Sess] | None:
     """A plan from standing groups, or None when some learner found no seat.
+
+    ``memo`` keeps each goal's split of learners over focus skills (which depends on neither
+    ``rng`` nor ``session_share``) for the next call: pass the same dict to build again with
+    another seed or share.
 
     ``weights`` (scaled, by term) set how many learners away from a group's target one more
     group is worth: a school's teacher-led sessions at their target sizes already fill the
@@ -374,9 +456,10 @@ def construct_standing(
     w = weights or {}
     unit = max(1, w.get("group_size", 0))
     per_group = session_share * w.get("load_balance", 0) / unit
+    cluster_per_group = CLUSTER_SHARE * w.get("load_balance", 0) / unit
     off_focus = w.get("off_focus", 0) * int(cp.block_minutes.max(initial=0)) / unit
     longest = int(cp.block_minutes.max()) if cp.n_blocks else 0
-    former = _Former(cp, prep, rng, per_group, off_focus)
+    former = _Former(cp, prep, rng, per_group, off_focus, memo, cluster_per_group)
     groups: list[_Group] = []
     need: dict[tuple[int, int], dict[int, int]] = {}
     for l, goals in prep.goals_of.items():
@@ -386,7 +469,7 @@ def construct_standing(
                 per[l] = per.get(l, 0) + minutes
     for (s, m), per in sorted(need.items()):
         learners = np.array(sorted(x for x in per if cp.learner_available[x].any()), dtype=np.int64)
-        made, homeless = former.form(s, m, learners)
+        made, homeless = former.form(s, m, learners, per)
         for g in made:
             g.need = {x: per.get(x, 0) for x in g.members}
         groups.extend(made)
@@ -413,6 +496,7 @@ def _assign_teachers(
         return _leaders(cp, g) & ((cp.teacher_tags & tags) == tags)
 
     cands = [candidates(g) for g in groups]
+    needs = [any(cp.learner_need_tags[x] for x in g.members) for g in groups]
     for g, c in zip(groups, cands, strict=True):
         g.can = c
     order = sorted(range(len(groups)), key=lambda i: (int(cands[i].sum()), rng.random()))
@@ -424,6 +508,11 @@ def _assign_teachers(
             ok = cands[i] & (load < cap)
         if not ok.any():
             continue
+        # a teacher who carries tags (sped, say) is kept for the groups that need them while
+        # one without, within its fair load, can take a group that needs none
+        spare = ok & (cp.teacher_tags == 0) & (load + r <= fair)
+        if not needs[i] and spare.any():
+            ok = spare
         t = int(np.flatnonzero(ok)[np.argmin(((load + r) / fair)[ok])])
         g.teacher = t
         load[t] += r

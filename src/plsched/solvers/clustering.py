@@ -1,0 +1,236 @@
+"""Which focus skill each learner's standing group works on: a small integer program (CP-SAT).
+
+Most learners list two or three focus skills in a subject, and a skill makes groups only when
+enough learners sit in it: a learner whose one focus skill is shared by two others is
+stranded when those two are sent to their other focus skills. Taking the most shared skill
+first (the greedy split, :meth:`plsched.solvers.standing._Former.greedy_clusters`) stranded
+about forty learners of math on the large preset whose skill three or more learners share.
+
+The program, for one teacher-led goal (subject and modality): x[r, j] = 1 when learner r's
+groups work on skill j (one of its focus skills it may attend), off[r] = 1 when it sits in a
+group on another skill, f[j] of the learners off focus sit in groups on skill j (at most those
+who may), and z[j, N] = 1 when skill j's groups hold N learners in all (N = 0 or lo..; one
+boolean per size keeps the relaxation tight). Costs count learners away from the target at
+one meeting (the unit of :func:`plsched.solvers.standing._group_count`), per meeting:
+
+    minimise  Σ_j M_j·Σ_N z[j, N]·cost(N) + Σ_r off_focus·meetings[r]·off[r] + 2·off_focus·lost
+    s.t.      Σ_j x[r, j] + off[r] = 1,   Σ_N z[j, N] = 1,   Σ_r x[r, j] + f[j] = Σ_N N·z[j, N],
+              Σ_j f[j] + lost = Σ_r off[r]
+
+where cost(N) is the cheapest split of N into groups of lo..hi (learners away from target
+plus ``per_group`` a group), M_j the mean meetings of the learners with j in focus, and lost
+the learners off focus no group can seat. Which learner fills which group is left to the
+caller. Skills no learner links are planned apart (:func:`focus_clusters`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import scipy.sparse as sp
+from ortools.sat.python import cp_model
+from scipy.sparse.csgraph import connected_components
+
+__all__ = ["focus_clusters"]
+
+log = logging.getLogger(__name__)
+
+#: Costs are scaled by this and rounded for CP-SAT, which takes integers.
+UNIT = 10
+
+#: A cluster takes at most this many groups' worth of learners off focus.
+FILL_CAP = 2
+
+
+def focus_clusters(
+    focus: np.ndarray,
+    may: np.ndarray,
+    meetings: np.ndarray,
+    *,
+    lo: int,
+    hi: int,
+    target: int,
+    per_group: float,
+    off_focus: float,
+    hint: np.ndarray | None = None,
+    time_limit: float = 0.5,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For R learners to place and J skills (``focus``: True where a learner may sit in a
+    group on the skill as one of its focus skills; ``may``: where it may sit in one at all),
+    the (R,) column each learner's group works on, -1 for learners off focus (and those with
+    no focus skill), and the (J,) learners planned to sit off focus in each skill's groups.
+
+    Skills that no learner links (as two of its focus skills) are planned apart, each set
+    with the learners whose focus lies in it, in a share of ``time_limit`` by its size (CP-SAT
+    in deterministic time, one worker: the same input gives the same plan); where CP-SAT
+    finds nothing better, ``hint`` (an (R,) assignment, -1 off focus) completed stands."""
+    n_rows, n_skills = focus.shape
+    out = np.full(n_rows, -1, dtype=np.int64)
+    fill = np.zeros(n_skills, dtype=np.int64)
+    if hint is None:
+        hint = np.full(n_rows, -1, dtype=np.int64)
+    rows, cols = np.nonzero(focus)
+    if rows.size == 0:
+        return out, fill
+    # skills linked by a learner who has both in focus: a learner's first focus skill to each other
+    first = np.full(n_rows, -1, dtype=np.int64)
+    first[rows[::-1]] = cols[::-1]
+    links = sp.csr_array((np.ones(rows.size), (first[rows], cols)), shape=(n_skills, n_skills))
+    _, part = connected_components(links, directed=False)
+    for p in np.unique(part[cols]):
+        skills = np.flatnonzero(part == p)
+        members = np.flatnonzero(focus[:, skills].any(axis=1))
+        share = time_limit * members.size / np.unique(rows).size
+        sub_hint = np.searchsorted(skills, hint[members])
+        sub_hint = np.where(np.isin(hint[members], skills), sub_hint, -1)
+        found = _solve(
+            focus[np.ix_(members, skills)],
+            may[np.ix_(members, skills)],
+            meetings[members],
+            lo,
+            hi,
+            target,
+            per_group,
+            off_focus,
+            sub_hint,
+            share,
+        )
+        on, part_fill = found
+        out[members] = np.where(on >= 0, skills[np.maximum(on, 0)], -1)
+        fill[skills] = part_fill
+    log.debug(
+        "focus clusters: %d learners, %d skills, %d off focus",
+        np.unique(rows).size,
+        np.unique(cols).size,
+        int((out[np.unique(rows)] < 0).sum()),
+    )
+    return out, fill
+
+
+def _solve(
+    focus: np.ndarray,
+    may: np.ndarray,
+    meetings: np.ndarray,
+    lo: int,
+    hi: int,
+    target: int,
+    per_group: float,
+    off_focus: float,
+    hint: np.ndarray,
+    time_limit: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The program of the module docstring for learners who all have a focus skill."""
+    n_rows, n_skills = focus.shape
+    rows, cols = np.nonzero(focus)
+    meet = np.maximum(meetings.astype(np.float64), 1.0)
+    members = np.bincount(cols, minlength=n_skills)
+    skill_meet = np.bincount(cols, weights=meet[rows], minlength=n_skills) / np.maximum(members, 1)
+    fillers = (may & ~focus).sum(axis=0)
+    start = _complete(hint, focus, may, lo, hi, target, per_group)
+
+    model = cp_model.CpModel()
+    x = {(int(r), int(j)): model.new_bool_var("") for r, j in zip(rows, cols, strict=True)}
+    off = [model.new_bool_var("") for _ in range(n_rows)]
+    by_learner: dict[int, list[cp_model.IntVar]] = {}
+    by_skill: dict[int, list[cp_model.IntVar]] = {}
+    for (r, j), v in x.items():
+        by_learner.setdefault(r, []).append(v)
+        by_skill.setdefault(j, []).append(v)
+        model.add_hint(v, int(start[0][r]) == j)
+    cost: list[cp_model.LinearExprT] = []
+    for r, v in enumerate(off):
+        model.add_exactly_one([*by_learner[r], v])
+        model.add_hint(v, int(start[0][r]) < 0)
+        cost.append(round(UNIT * off_focus * meet[r]) * v)
+    seated: list[tuple[int, cp_model.IntVar]] = []
+    for j in np.flatnonzero(members).tolist():
+        # the cluster's size N, one boolean per value (a tight relaxation), and its groups'
+        # cheapest cost at that size
+        most = int(members[j] + min(int(fillers[j]), FILL_CAP * hi))
+        f = model.new_int_var(0, int(fillers[j]), "")
+        sizes = [0, *range(lo, most + 1)]
+        pick = [model.new_bool_var("") for _ in sizes]
+        model.add_exactly_one(pick)
+        model.add(sum(by_skill[j]) + f == sum(n * z for n, z in zip(sizes, pick, strict=True)))
+        seated.append((j, f))
+        start_size = int((start[0] == j).sum() + start[1][0, j])
+        for n, z in zip(sizes, pick, strict=True):
+            price = _cluster_cost(n, lo, hi, target, per_group)
+            if price is None:
+                model.add(z == 0)
+                continue
+            cost.append(round(UNIT * price * skill_meet[j]) * z)
+            model.add_hint(z, n == start_size)
+        model.add_hint(f, int(start[1][0, j]))
+    # every learner off focus sits in some group; one no group here can seat costs double
+    lost = model.new_int_var(0, n_rows, "")
+    model.add(sum(f for _, f in seated) + lost == sum(off))
+    model.add_hint(lost, int(start[2]))
+    cost.append(round(2 * UNIT * off_focus * float(meet.max())) * lost)
+    model.minimize(sum(cost))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = max(0.01, time_limit)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        fill = start[1][0].copy()
+        return start[0], fill
+    on = np.full(n_rows, -1, dtype=np.int64)
+    for (r, j), v in x.items():
+        if solver.boolean_value(v):
+            on[r] = j
+    fill = np.zeros(n_skills, dtype=np.int64)
+    for j, f in seated:
+        fill[j] = solver.value(f)
+    return on, fill
+
+
+def _complete(
+    hint: np.ndarray,
+    focus: np.ndarray,
+    may: np.ndarray,
+    lo: int,
+    hi: int,
+    target: int,
+    per_group: float,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """A whole solution of the program from an assignment: clusters below ``lo`` go off
+    focus, each cluster gets its cheapest group count, and every learner off focus fills the
+    group it may sit in that is furthest below its target. Returns the assignment, the (3, J)
+    fillers, groups and learners away from target, and the learners left unseated."""
+    n_rows, n_skills = focus.shape
+    on = np.where((hint >= 0) & focus[np.arange(n_rows), np.maximum(hint, 0)], hint, -1)
+    sizes = np.bincount(on[on >= 0], minlength=n_skills)
+    on[(on >= 0) & (sizes[np.maximum(on, 0)] < lo)] = -1
+    sizes = np.bincount(on[on >= 0], minlength=n_skills)
+    groups = np.zeros(n_skills, dtype=np.int64)
+    for j in np.flatnonzero(sizes):
+        counts = range(max(1, -(-int(sizes[j]) // hi)), int(sizes[j]) // max(1, lo) + 1)
+        if not counts:  # no groups of lo..hi hold them all: off focus
+            on[on == j] = -1
+            sizes[j] = 0
+            continue
+        groups[j] = min(counts, key=lambda g: abs(int(sizes[j]) - g * target) + per_group * g)
+    fill = np.zeros(n_skills, dtype=np.int64)
+    lost = 0
+    for r in np.flatnonzero(on < 0):
+        room = (groups * hi - sizes - fill).astype(np.float64)
+        ok = may[r] & ~focus[r] & (room > 0)
+        if not ok.any():
+            lost += 1
+            continue
+        below = np.where(ok, groups * target - sizes - fill, -np.inf)
+        fill[int(np.argmax(below))] += 1
+    away = np.abs(sizes + fill - groups * target)
+    return on, np.vstack([fill, groups, away]), lost
+
+
+def _cluster_cost(n: int, lo: int, hi: int, target: int, per_group: float) -> float | None:
+    """The cheapest groups of lo..hi for n learners, per meeting: learners away from the
+    target plus ``per_group`` a group (0 for no learners; None when no split fits)."""
+    if n == 0:
+        return 0.0
+    counts = range(max(1, -(-n // hi)), n // max(1, lo) + 1)
+    return min((abs(n - g * target) + per_group * g for g in counts), default=None)
