@@ -183,3 +183,29 @@ def test_learners_of_every_room_need_get_groups_of_their_own() -> None:
     needs = {frozenset(int(cp.learner_need_features[x]) for x in g.members) - {0} for g in groups}
     assert len(needs) == 2  # one group per room need
     assert all(len(n) == 1 for n in needs)
+
+
+def test_learners_needing_a_scarce_teacher_tag_share_a_group() -> None:
+    # one teacher carries "sped" and has two sessions a week; three learners need it, each with
+    # other learners of its own focus skill. Left in those groups they would need three sped
+    # sessions; grouped together (on one skill, two of them off focus) they need one, and
+    # every goal is met.
+    any_skill = small_group(mix="any", min_size=3, max_size=4, target_size=3)
+    needy = [
+        learner(f"n{k}", [], focus=[k], needs={"teacher": ["sped"], "room": []}) for k in "abc"
+    ]
+    plain = [learner(f"{k}{i}", [], focus=[k]) for k in "abc" for i in range(3)]
+    sped = teacher("t1", per_week=2, tags=["sped"])
+    instance = school(
+        needy + plain,
+        [sped, teacher("t2"), teacher("t3")],
+        blocks=("mon-1", "mon-2"),
+        modalities=[any_skill, independent(max_size=30, target_size=12)],
+    )
+    _, public = _plan(instance)
+    led = [s for s in public.sessions if s.teacher is not None]
+    holding = [s for s in led if {"na", "nb", "nc"} & set(s.learners)]
+    assert len(holding) == 1
+    assert holding[0].teacher == "t1"
+    assert check(instance, public).ok
+    assert score(instance, public).raw["goal_shortfall"] == 0

@@ -39,6 +39,7 @@ __all__ = ["construct_standing"]
 log = logging.getLogger(__name__)
 
 MISSING = 1000.0  # score of a block per member who cannot attend it
+SCARCE = 0.75  # teachers with a tag are short when learners needing it would fill this share
 SAME_DAY = 200.0  # per meeting of the group already on that day
 EXTRA_MEETING = 400.0  # a block too short to keep the group's meetings at the fewest
 OVER_CAP = 60.0  # per member past the daily subject cap
@@ -162,6 +163,19 @@ class _Former:
         self.left.extend(left)
         return kept
 
+    def scarce(self, s: int, m: int, needy: np.ndarray, tags: int) -> bool:
+        """Whether the teachers who carry ``tags`` and lead goal (s, m) are short for the needy
+        learners each in a group of its own: their meetings pass ``SCARCE`` of those
+        teachers' sessions a week."""
+        cp = self.cp
+        leads = cp.teacher_modalities[:, m] & cp.teacher_subject[:, s]
+        carry = leads & ((cp.teacher_tags & tags) == tags)
+        longest = max(1, int(cp.block_minutes.max(initial=1)))
+        per_week = np.minimum(cp.teacher_max_week, cp.teacher_available.sum(axis=1))
+        goals = (cp.goal_subject == s) & (cp.goal_modality == m) & np.isin(cp.goal_learner, needy)
+        meetings = int((-(-cp.goal_minutes[goals] // longest)).sum())
+        return bool(meetings > SCARCE * per_week[carry].sum())
+
     def rare_rooms(
         self,
         s: int,
@@ -175,12 +189,18 @@ class _Former:
     ) -> None:
         """Groups for the learners who need a room feature, first and as few as can be: every
         group with one of them must meet in such a room, and a school has few (four quiet
-        rooms for a thousand learners). Each group takes as many of them as may attend one
-        skill, then learners whose focus is that skill up to the target size (off-focus
-        fillers only up to the minimum)."""
+        rooms for a thousand learners). The same for learners who need a teacher tag when the
+        teachers who carry it are short (:meth:`scarce`: on the xl preset, 73 learners need
+        an ELL teacher in literacy and such teachers lead 195 sessions a week). Each group
+        takes as many of them as may attend one skill, then learners whose focus is that
+        skill up to the target size (off-focus fillers only up to the minimum)."""
         cp = self.cp
         lo, target = int(cp.mod_min[m]), int(cp.mod_target[m])
-        needs = cp.learner_need_features[learners]
+        tags = cp.learner_need_tags[learners].astype(np.int64)
+        for tag in np.unique(tags[tags != 0]).tolist():
+            if not self.scarce(s, m, learners[tags == tag], tag):
+                tags[tags == tag] = 0
+        needs = cp.learner_need_features[learners].astype(np.int64) | (tags << 32)
         for feature in sorted(set(needs[needs != 0].tolist())):
             while True:
                 needy = np.flatnonzero(todo & (needs == feature))
