@@ -26,6 +26,7 @@ caller. Skills no learner links are planned apart (:func:`focus_clusters`).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -66,6 +67,7 @@ def focus_clusters(
     in deterministic time, one worker: the same input gives the same plan); where CP-SAT
     finds nothing better, ``hint`` (an (R,) assignment, -1 off focus) completed stands."""
     n_rows, n_skills = focus.shape
+    sizes = _Sizes(lo, hi, target, per_group, off_focus)
     out = np.full(n_rows, -1, dtype=np.int64)
     fill = np.zeros(n_skills, dtype=np.int64)
     if hint is None:
@@ -88,12 +90,8 @@ def focus_clusters(
             focus[np.ix_(members, skills)],
             may[np.ix_(members, skills)],
             meetings[members],
-            lo,
-            hi,
-            target,
-            per_group,
-            off_focus,
             sub_hint,
+            sizes,
             share,
         )
         on, part_fill = found
@@ -108,26 +106,34 @@ def focus_clusters(
     return out, fill
 
 
+@dataclass(frozen=True)
+class _Sizes:
+    """A goal's group sizes and the costs the program weighs (see :func:`focus_clusters`)."""
+
+    lo: int
+    hi: int
+    target: int
+    per_group: float
+    off_focus: float
+
+
 def _solve(
     focus: np.ndarray,
     may: np.ndarray,
     meetings: np.ndarray,
-    lo: int,
-    hi: int,
-    target: int,
-    per_group: float,
-    off_focus: float,
     hint: np.ndarray,
+    sz: _Sizes,
     time_limit: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The program of the module docstring for learners who all have a focus skill."""
+    lo, hi, target, per_group, off_focus = sz.lo, sz.hi, sz.target, sz.per_group, sz.off_focus
     n_rows, n_skills = focus.shape
     rows, cols = np.nonzero(focus)
     meet = np.maximum(meetings.astype(np.float64), 1.0)
     members = np.bincount(cols, minlength=n_skills)
     skill_meet = np.bincount(cols, weights=meet[rows], minlength=n_skills) / np.maximum(members, 1)
     fillers = (may & ~focus).sum(axis=0)
-    start = _complete(hint, focus, may, lo, hi, target, per_group)
+    start = _complete(hint, focus, may, sz)
 
     model = cp_model.CpModel()
     x = {(int(r), int(j)): model.new_bool_var("") for r, j in zip(rows, cols, strict=True)}
@@ -188,18 +194,13 @@ def _solve(
 
 
 def _complete(
-    hint: np.ndarray,
-    focus: np.ndarray,
-    may: np.ndarray,
-    lo: int,
-    hi: int,
-    target: int,
-    per_group: float,
+    hint: np.ndarray, focus: np.ndarray, may: np.ndarray, sz: _Sizes
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """A whole solution of the program from an assignment: clusters below ``lo`` go off
     focus, each cluster gets its cheapest group count, and every learner off focus fills the
     group it may sit in that is furthest below its target. Returns the assignment, the (3, J)
     fillers, groups and learners away from target, and the learners left unseated."""
+    lo, hi, target, per_group = sz.lo, sz.hi, sz.target, sz.per_group
     n_rows, n_skills = focus.shape
     on = np.where((hint >= 0) & focus[np.arange(n_rows), np.maximum(hint, 0)], hint, -1)
     sizes = np.bincount(on[on >= 0], minlength=n_skills)
