@@ -146,11 +146,23 @@ def solve(
     keep = sessions_from_public(cp, previous.sessions) if previous is not None else []
     plan = construct(cp, prep, rng, keep)
     timings["first_feasible"] = time.monotonic() - t0
+    mode = opts.strategy
+    if mode == "auto":
+        mode = "exact" if cp.n_learners * cp.n_blocks <= EXACT_LIMIT else "lns"
+    strict = instance.policy.strict_goals
+    # yesterday's plan, when it still keeps every hard rule today, is where a re-plan starts
+    # (below), so the standing groups are not built for it
+    yesterday_valid = (
+        bool(keep)
+        and not strict
+        and not _unplaced(cp, keep)
+        and check(instance, _schedule(instance, cp, keep, "feasible", opts)).ok
+    )
     # standing groups at each session share; the better scored is kept (it stays the better
     # one after the local search on the presets measured)
     standing, share, standing_scaled = None, SESSION_SHARES[0], 0
     memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
-    for each in SESSION_SHARES:
+    for each in SESSION_SHARES if not (yesterday_valid and mode == "lns") else ():
         made = construct_standing(cp, prep, np.random.default_rng(opts.seed), weights, each, memo)
         if made is None:
             continue
@@ -164,13 +176,9 @@ def solve(
     t = time.monotonic()
     lb = lower_bound(cp, prep, weights, time_limit=min(20.0, max(1.0, 0.15 * opts.time_limit)))
     timings["bound"] = time.monotonic() - t
-    mode = opts.strategy
-    if mode == "auto":
-        mode = "exact" if cp.n_learners * cp.n_blocks <= EXACT_LIMIT else "lns"
     stats: dict[str, object] = {"strategy": mode, "construction": "greedy"}
     status: Status = "feasible"
     bound_scaled = lb.scaled
-    strict = instance.policy.strict_goals
 
     unplaced = _unplaced(cp, plan)
     if unplaced and mode == "lns":
@@ -200,10 +208,7 @@ def solve(
         # re-plan with nothing changed then changes nothing), else yesterday's plan repaired:
         # its sessions that still keep every rule, everyone else seated to work alone
         if keep and not strict:
-            if (
-                not _unplaced(cp, keep)
-                and check(instance, _schedule(instance, cp, keep, "feasible", opts)).ok
-            ):
+            if yesterday_valid:
                 yesterday, how = list(keep), "previous plan"
             else:
                 yesterday = construct(cp, prep, rng, keep, grow=False)
