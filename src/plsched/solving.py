@@ -293,7 +293,7 @@ def solve(
             restarts += 1
             start = time.monotonic()
             # the other share first: which one polishes best is not known from the raw score
-            other_share = shares[restarts % len(shares)]
+            other_share = shares[(restarts - 1) % len(shares)]
             again = construct_standing(
                 cp, prep, np.random.default_rng(opts.seed + restarts), weights, other_share, memo
             )

@@ -80,13 +80,14 @@ def focus_clusters(
     first[rows[::-1]] = cols[::-1]
     links = sp.csr_array((np.ones(rows.size), (first[rows], cols)), shape=(n_skills, n_skills))
     _, part = connected_components(links, directed=False)
+    placed = np.unique(rows)
     for p in np.unique(part[cols]):
         skills = np.flatnonzero(part == p)
         members = np.flatnonzero(focus[:, skills].any(axis=1))
-        share = time_limit * members.size / np.unique(rows).size
+        share = time_limit * members.size / placed.size
         sub_hint = np.searchsorted(skills, hint[members])
         sub_hint = np.where(np.isin(hint[members], skills), sub_hint, -1)
-        found = _solve(
+        on, part_fill = _solve(
             focus[np.ix_(members, skills)],
             may[np.ix_(members, skills)],
             meetings[members],
@@ -94,14 +95,13 @@ def focus_clusters(
             sizes,
             share,
         )
-        on, part_fill = found
         out[members] = np.where(on >= 0, skills[np.maximum(on, 0)], -1)
         fill[skills] = part_fill
     log.debug(
         "focus clusters: %d learners, %d skills, %d off focus",
-        np.unique(rows).size,
+        placed.size,
         np.unique(cols).size,
-        int((out[np.unique(rows)] < 0).sum()),
+        int((out[placed] < 0).sum()),
     )
     return out, fill
 

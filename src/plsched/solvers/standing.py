@@ -319,13 +319,13 @@ class _Former:
         each skill's groups: the learners' best split over their focus skills
         (:func:`~plsched.solvers.clustering.focus_clusters`, from the greedy split). Learners
         given a column are no longer ``todo``."""
-        cp = self.cp
-        lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
-        longest = max(1, int(cp.block_minutes.max(initial=1)))
-        rows = np.flatnonzero(todo)
-        meetings = np.array([-(-need.get(int(x), 0) // longest) for x in learners[rows]])
         key = (s, m)
         if key not in self.memo:
+            cp = self.cp
+            lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
+            longest = max(1, int(cp.block_minutes.max(initial=1)))
+            rows = np.flatnonzero(todo)
+            meetings = np.array([-(-need.get(int(x), 0) // longest) for x in learners[rows]])
             greedy = self.greedy_clusters(m, focus, todo)
             assign = np.full(focus.shape[0], -1, dtype=np.int64)
             assign[rows], fill = focus_clusters(
