@@ -214,3 +214,29 @@ def test_teacherless_learners_spread_over_the_rooms() -> None:
         ("hall", 12),
     ]
     assert check(instance, polished).ok
+
+
+def test_learners_beyond_their_goals_leave_crowded_groups_for_a_new_pool() -> None:
+    # three groups of 4 on b (target 3) and one session of 3 working alone (target 3) in a
+    # hall of five zones (one free). The twelve learners in groups have no goal left to meet
+    # there. One of them moving alone saves nothing (the group comes down by one, the pool
+    # goes up by one); one from each group together, with the pool opening its second
+    # session, saves 3 × OFF_TARGET × SCALE.
+    ind = independent(min_size=1, max_size=6, target_size=3)
+    grouped = [{**x, "goals": []} for x in ready_for_b(*(f"g{i:02d}" for i in range(12)))]
+    alone = [{**learner(f"a{i}", []), "goals": []} for i in range(3)]
+    instance = school(
+        grouped + alone,
+        [teacher("t1"), teacher("t2"), teacher("t3")],
+        rooms=[room("hall", capacity=30, zones=5)],
+        modalities=[small_group(), ind],
+    )
+    cp = compile_problem(instance)
+    sg, m = cp.modality_index["small_group"], cp.modality_index["independent"]
+    kb = cp.skill_index[(0, "b")]
+    plan = [Sess(0, sg, 0, kb, t, 0, tuple(range(4 * t, 4 * t + 4))) for t in range(3)]
+    plan.append(Sess(0, m, -1, -1, -1, 0, (12, 13, 14)))
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 2 * 100
+    assert sorted(len(s.learners) for s in polished.sessions if s.teacher) == [3, 3, 3]
+    assert check(instance, polished).ok

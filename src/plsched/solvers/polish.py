@@ -64,6 +64,7 @@ class PolishStats:
     opened: int = 0
     recounted: int = 0
     rebalanced: int = 0
+    drained: int = 0
     gain: int = 0  # scaled objective units
     seconds: float = 0.0
 
@@ -631,7 +632,7 @@ def polish(
             elif src.teacher >= 0:
                 g = _swap_learners(st, stats, l, i)
                 gained += g if g else _shift_block(st, stats, l, i)
-        for step in (_retargets, _recount_pools, _rebalance_pools):
+        for step in (_retargets, _recount_pools, _drain_groups, _rebalance_pools):
             if time.monotonic() < deadline:
                 gained += step(st, stats)
         if time.monotonic() < deadline:
@@ -644,7 +645,8 @@ def polish(
     stats.seconds = time.monotonic() - t0
     log.info(
         "polish: %d passes, %d moves, %d learner swaps, %d block shifts, %d teacher swaps, "
-        "%d skill changes, %d new sessions, %d pool recounts, %d room spreads, gain %d, %.1f s",
+        "%d skill changes, %d new sessions, %d pool recounts, %d pools from groups, "
+        "%d room spreads, gain %d, %.1f s",
         stats.passes,
         stats.moves,
         stats.learner_swaps,
@@ -653,6 +655,7 @@ def polish(
         stats.retargets,
         stats.opened,
         stats.recounted,
+        stats.drained,
         stats.rebalanced,
         stats.gain,
         stats.seconds,
@@ -875,6 +878,78 @@ def _recount_pools(st: _State, stats: PolishStats) -> int:
                 stats.recounted += 1
                 gained -= d
                 break
+    return gained
+
+
+def _drain_groups(st: _State, stats: PolishStats) -> int:
+    """One teacherless session more, filled from teacher-led groups above their target.
+
+    Where every learner working alone already sits at the target size, a learner who sits in
+    a group above target beyond its goal cannot move out alone (the pool it joins goes above
+    target by what the group comes down). A target's worth of them moving together into a
+    pool that opens one more session in a free zone can: the learners are moved one by one,
+    cheapest first (each move's delta is exact), the pool's session count goes up by one, and
+    it is all undone unless the objective went down. One try per block and pool room."""
+    cp = st.cp
+    gained = 0
+    for b, idxs in st.by_block.items():
+        over = [
+            i
+            for i in idxs
+            if st.sessions[i].teacher >= 0
+            and len(st.sessions[i].members) > int(cp.mod_target[st.sessions[i].modality])
+        ]
+        pools = [
+            i
+            for i in idxs
+            if st.sessions[i].teacher < 0
+            and st.sessions[i].members
+            and cp.mod_mix[st.sessions[i].modality] != MIX_DIVERSE
+            and st.zones_used[(st.sessions[i].room, b)] < cp.room_zones[st.sessions[i].room]
+        ]
+        for p in pools:
+            pool = st.sessions[p]
+            target = int(cp.mod_target[pool.modality])
+            surplus = sum(
+                len(st.sessions[i].members) - int(cp.mod_target[st.sessions[i].modality])
+                for i in over
+            )
+            if surplus < target:
+                break
+            ranked = sorted(
+                (st.move_delta(x, i, p), x, i)
+                for i in over
+                for x in st.sessions[i].members
+                if st.can_leave(st.sessions[i]) and st.can_join(x, pool, st.sessions[i])
+            )
+            moved: list[tuple[int, int]] = []
+            total = 0
+            for _, x, i in ranked:
+                if len(moved) == target:
+                    break
+                g = st.sessions[i]
+                if len(g.members) <= int(cp.mod_target[g.modality]) or not st.can_leave(g):
+                    continue
+                if not st.can_join(x, pool, g):
+                    continue
+                total += st.move_delta(x, i, p)
+                st.apply_move(x, i, p)
+                moved.append((x, i))
+            n, more = len(pool.members), pool.count + 1
+            lo, hi = int(cp.mod_min[pool.modality]), int(cp.mod_max[pool.modality])
+            if (
+                len(moved) == target
+                and lo * more <= n <= hi * more
+                and st.zones_used[(pool.room, b)] < cp.room_zones[pool.room]
+            ):
+                recount = st.size_cost(pool, n, more) - st.size_cost(pool, n, pool.count)
+                if total + recount < 0:
+                    st.set_count(p, more)
+                    stats.drained += 1
+                    gained -= total + recount
+                    continue
+            for x, i in reversed(moved):
+                st.apply_move(x, p, i)
     return gained
 
 
