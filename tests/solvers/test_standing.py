@@ -14,8 +14,9 @@ from plsched.compiled import compile_problem
 from plsched.io import load_instance
 from plsched.schema.schedule import Schedule
 from plsched.scoring import scaled_weights, score
+from plsched.solvers.clustering import group_count
 from plsched.solvers.cpsat.candidates import prepare
-from plsched.solvers.standing import _Former, _Group, _group_count, construct_standing
+from plsched.solvers.standing import _Former, _Group, construct_standing
 from plsched.solvers.state import Sess, sessions_to_public
 from plsched.solving import solve
 
@@ -47,7 +48,7 @@ def _plan(instance: Instance, seed: int = 0) -> tuple[list[Sess], Schedule]:
     ],
 )
 def test_group_count_weighs_sizes_against_sessions(n: int, per_group: float, expected: int) -> None:
-    assert _group_count(n, lo=3, hi=8, target=5, per_group=per_group) == expected
+    assert group_count(n, lo=3, hi=8, target=5, per_group=per_group) == expected
 
 
 def _clusters() -> Instance:

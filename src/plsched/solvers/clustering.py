@@ -11,7 +11,7 @@ groups work on skill j (one of its focus skills it may attend), off[r] = 1 when 
 group on another skill, f[j] of the learners off focus sit in groups on skill j (at most those
 who may), and z[j, N] = 1 when skill j's groups hold N learners in all (N = 0 or lo..; one
 boolean per size keeps the relaxation tight). Costs count learners away from the target at
-one meeting (the unit of :func:`plsched.solvers.standing._group_count`), per meeting:
+one meeting (the unit of :func:`group_count`), per meeting:
 
     minimise  Σ_j M_j·Σ_N z[j, N]·cost(N) + Σ_r off_focus·meetings[r]·off[r] + 2·off_focus·lost
     s.t.      Σ_j x[r, j] + off[r] = 1,   Σ_N z[j, N] = 1,   Σ_r x[r, j] + f[j] = Σ_N N·z[j, N],
@@ -33,7 +33,7 @@ import scipy.sparse as sp
 from ortools.sat.python import cp_model
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["focus_clusters"]
+__all__ = ["focus_clusters", "group_count"]
 
 log = logging.getLogger(__name__)
 
@@ -208,12 +208,10 @@ def _complete(
     sizes = np.bincount(on[on >= 0], minlength=n_skills)
     groups = np.zeros(n_skills, dtype=np.int64)
     for j in np.flatnonzero(sizes):
-        counts = range(max(1, -(-int(sizes[j]) // hi)), int(sizes[j]) // max(1, lo) + 1)
-        if not counts:  # no groups of lo..hi hold them all: off focus
+        groups[j] = group_count(int(sizes[j]), lo, hi, target, per_group)
+        if not groups[j]:  # no groups of lo..hi hold them all: off focus
             on[on == j] = -1
             sizes[j] = 0
-            continue
-        groups[j] = min(counts, key=lambda g: abs(int(sizes[j]) - g * target) + per_group * g)
     fill = np.zeros(n_skills, dtype=np.int64)
     lost = 0
     for r in np.flatnonzero(on < 0):
@@ -228,10 +226,17 @@ def _complete(
     return on, np.vstack([fill, groups, away]), lost
 
 
+def group_count(n: int, lo: int, hi: int, target: int, per_group: float = 0.0) -> int:
+    """How many sessions of lo..hi hold n learners at the least cost, 0 if none can: each
+    learner away from the target costs 1, each session ``per_group`` (a teacher's time)."""
+    counts = range(max(1, -(-n // hi)), n // max(1, lo) + 1)
+    return min(counts, key=lambda g: (abs(n - g * target) + per_group * g, g), default=0)
+
+
 def _cluster_cost(n: int, lo: int, hi: int, target: int, per_group: float) -> float | None:
     """The cheapest groups of lo..hi for n learners, per meeting: learners away from the
     target plus ``per_group`` a group (0 for no learners; None when no split fits)."""
     if n == 0:
         return 0.0
-    counts = range(max(1, -(-n // hi)), n // max(1, lo) + 1)
-    return min((abs(n - g * target) + per_group * g for g in counts), default=None)
+    g = group_count(n, lo, hi, target, per_group)
+    return abs(n - g * target) + per_group * g if g else None

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from plsched.compiled import MIX_DIVERSE, MIX_SAME_SKILL, CompiledProblem
-from plsched.solvers.clustering import focus_clusters
+from plsched.solvers.clustering import focus_clusters, group_count
 from plsched.solvers.cpsat.candidates import Prepared
 from plsched.solvers.seating import (
     even_pools,
@@ -68,13 +68,6 @@ def _leaders(cp: CompiledProblem, g: _Group) -> np.ndarray:
     if g.skill >= 0:
         return ok & cp.teacher_can_skill[:, g.skill]
     return ok & cp.teacher_subject[:, g.subject] if g.subject >= 0 else ok
-
-
-def _group_count(n: int, lo: int, hi: int, target: int, per_group: float = 0.0) -> int:
-    """How many sessions of lo..hi hold n learners at the least cost, 0 if none can: each
-    learner away from the target costs 1, each session ``per_group`` (a teacher's time)."""
-    counts = range(max(1, -(-n // hi)), n // max(1, lo) + 1)
-    return min(counts, key=lambda g: (abs(n - g * target) + per_group * g, g), default=0)
 
 
 class _Former:
@@ -122,7 +115,7 @@ class _Former:
         """Even groups of members (all on skill k, or none), apart from avoid pairs."""
         cp = self.cp
         lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
-        count = _group_count(len(members), lo, hi, target, self.per_group)
+        count = group_count(len(members), lo, hi, target, self.per_group)
         if count == 0:
             return []
         groups = [_Group(m, s, k, []) for _ in range(count)]
