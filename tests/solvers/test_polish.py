@@ -240,3 +240,58 @@ def test_learners_beyond_their_goals_leave_crowded_groups_for_a_new_pool() -> No
     assert before - after == gain == 3 * 2 * 100
     assert sorted(len(s.learners) for s in polished.sessions if s.teacher) == [3, 3, 3]
     assert check(instance, polished).ok
+
+
+def _stretch_school(learners: list[dict[str, object]], **kwargs: object) -> Instance:
+    """Learners who mastered ``a`` (ready for b, c a stretch allowed at no cost), two teachers,
+    one block a day from Monday to Thursday."""
+    return school(
+        learners,
+        [teacher("t1"), teacher("t2")],
+        blocks=("mon-1", "tue-1", "wed-1", "thu-1"),
+        policy={"allow_stretch": True, "weights": {"stretch": 0}},
+        **kwargs,
+    )
+
+
+def test_a_learner_off_focus_moves_all_its_sittings_to_a_group_on_its_focus() -> None:
+    # l1 (focus c) meets t1's group on b on Monday and Tuesday with p1, p2 (focus b); t2's
+    # group on c meets q1, q2 (focus c) on Wednesday and Thursday, when l1 works alone. Moving
+    # one sitting adds a teacher (20) for 12 off-focus minutes' worth; moving both saves
+    # 2 × 60 off-focus minutes, and the sizes trade one learner (3, 3, 2, 2 -> 2, 2, 3, 3).
+    learners = [learner(x, ["a"], minutes=120, focus=["c"]) for x in ("l1", "q1", "q2")]
+    learners += [learner(x, ["a"], minutes=120, focus=["b"]) for x in ("p1", "p2")]
+    instance = _stretch_school(learners)
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    kb, kc = cp.skill_index[(0, "b")], cp.skill_index[(0, "c")]
+    l1, q1, q2, p1, p2 = range(5)
+    plan = [Sess(b, sg, 0, kb, 0, 0, (l1, p1, p2)) for b in (0, 1)]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (x,)) for b in (0, 1) for x in (q1, q2)]
+    plan += [Sess(b, sg, 0, kc, 1, 0, (q1, q2)) for b in (2, 3)]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (x,)) for b in (2, 3) for x in (l1, p1, p2)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 2 * 60 * 20
+    with_l1 = {(s.block, s.teacher) for s in polished.sessions if "l1" in s.learners}
+    assert with_l1 == {("mon-1", None), ("tue-1", None), ("wed-1", "t2"), ("thu-1", "t2")}
+    assert check(instance, polished).ok
+
+
+def test_learners_sharing_a_focus_skill_get_a_new_group_with_a_free_teacher() -> None:
+    # five learners meet t1 on b on Monday and Tuesday (size 5, target 3, up to 6): l1-l3
+    # with focus c, p1, p2 with focus b; t2 is free. The session turning to c (its majority's
+    # focus) strands p1 and p2 off focus; a new group on b with t2 on two days brings all on
+    # focus: 2 × 3 × 60 off-focus minutes saved, sizes 5 -> 3 and a new 2 (2 × (2 - 1) off).
+    learners = [learner(x, ["a"], minutes=120, focus=["c"]) for x in ("l1", "l2", "l3")]
+    learners += [learner(x, ["a"], minutes=120, focus=["b"]) for x in ("p1", "p2")]
+    instance = _stretch_school(learners, modalities=[small_group(max_size=6), independent()])
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    kb = cp.skill_index[(0, "b")]
+    plan = [Sess(b, sg, 0, kb, 0, 0, tuple(range(5))) for b in (0, 1)]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (x,)) for b in (2, 3) for x in range(5)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 2 * 3 * 60 * 20 + 2 * 2 * 2 * 100 - 2 * 1 * 2 * 100
+    led = sorted((s.skill, s.learners) for s in polished.sessions if s.teacher)
+    assert led == [("b", ("p1", "p2"))] * 2 + [("c", ("l1", "l2", "l3"))] * 2
+    assert check(instance, polished).ok

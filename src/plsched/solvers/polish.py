@@ -65,6 +65,8 @@ class PolishStats:
     recounted: int = 0
     rebalanced: int = 0
     drained: int = 0
+    regrouped: int = 0
+    groups: int = 0
     gain: int = 0  # scaled objective units
     seconds: float = 0.0
 
@@ -85,6 +87,7 @@ class _State:
         self.w_load = int(weights.get("load_balance", 0))
         self.previous = previous or {}
         self.cap = cp.instance.policy.daily_subject_cap
+        self.deadline = float("inf")  # the compound moves stop at it
         built: list[_Session] = []  # teacher-led sessions and merged pools
         pools: dict[tuple[int, int, int, int], _Session] = {}
         for old in plan:
@@ -145,6 +148,16 @@ class _State:
         self.allowed_skills = [
             np.flatnonzero(prep.allowed[x]).tolist() for x in range(cp.n_learners)
         ]
+
+    def sits_off_focus(self, l: int, s: _Session) -> bool:
+        """Whether learner l's sitting in session s counts as off_focus minutes."""
+        return (
+            s.teacher >= 0
+            and s.skill >= 0
+            and self.led_skill[s.modality]
+            and (l, s.subject) in self.has_focus
+            and (l, s.skill) not in self.focus
+        )
 
     def short_any(self, l: int) -> bool:
         return any(
@@ -601,6 +614,7 @@ def polish(
     passes, or a pass that adds under 1 % of the gain so far."""
     t0 = time.monotonic()
     st = _State(cp, prep, plan, weights, previous)
+    st.deadline = deadline
     stats = PolishStats()
     keys = list(st.where)
     for _ in range(max_passes):
@@ -632,7 +646,14 @@ def polish(
             elif src.teacher >= 0:
                 g = _swap_learners(st, stats, l, i)
                 gained += g if g else _shift_block(st, stats, l, i)
-        for step in (_retargets, _recount_pools, _drain_groups, _rebalance_pools):
+        for step in (
+            _retargets,
+            _regroup,
+            _open_groups,
+            _recount_pools,
+            _drain_groups,
+            _rebalance_pools,
+        ):
             if time.monotonic() < deadline:
                 gained += step(st, stats)
         if time.monotonic() < deadline:
@@ -646,7 +667,7 @@ def polish(
     log.info(
         "polish: %d passes, %d moves, %d learner swaps, %d block shifts, %d teacher swaps, "
         "%d skill changes, %d new sessions, %d pool recounts, %d pools from groups, "
-        "%d room spreads, gain %d, %.1f s",
+        "%d room spreads, %d regroupings, %d new groups, gain %d, %.1f s",
         stats.passes,
         stats.moves,
         stats.learner_swaps,
@@ -657,6 +678,8 @@ def polish(
         stats.recounted,
         stats.drained,
         stats.rebalanced,
+        stats.regrouped,
+        stats.groups,
         stats.gain,
         stats.seconds,
     )
@@ -893,6 +916,8 @@ def _drain_groups(st: _State, stats: PolishStats) -> int:
     cp = st.cp
     gained = 0
     for b, idxs in st.by_block.items():
+        if time.monotonic() >= st.deadline:
+            break
         over = [
             i
             for i in idxs
@@ -951,6 +976,254 @@ def _drain_groups(st: _State, stats: PolishStats) -> int:
             for x, i in reversed(moved):
                 st.apply_move(x, p, i)
     return gained
+
+
+def _regroup(st: _State, stats: PolishStats) -> int:
+    """A learner's off-focus sittings of a subject move, all together, to a group on one of its
+    focus skills.
+
+    A group is the sessions of one (modality, subject, skill, teacher) in the week. A learner
+    sitting off focus with teacher A cannot join the group of teacher B on its focus skill one
+    sitting at a time: the first move adds a teacher (``continuity``), which costs more than the
+    sitting's off-focus minutes save. Here the learner joins every session of the group it can
+    (from teacherless work in that block, or straight from an off-focus sitting of the block),
+    then leaves its other off-focus sittings for teacherless work; each move is priced exactly
+    and it is all undone unless the objective went down."""
+    cp = st.cp
+    groups: dict[Key, list[int]] = defaultdict(list)
+    for i, s in enumerate(st.sessions):
+        if s.teacher >= 0 and s.skill >= 0 and st.led_skill[s.modality] and s.members:
+            groups[s.key].append(i)
+    on_skill: dict[tuple[int, int, int], list[Key]] = defaultdict(list)  # (m, subject, skill)
+    for key in groups:
+        on_skill[(key[0], key[1], key[2])].append(key)
+    focus_of: dict[int, list[int]] = defaultdict(list)
+    for l, k in st.focus:
+        focus_of[l].append(k)
+    gained = 0
+    for l in range(cp.n_learners):
+        if l not in focus_of:
+            continue
+        if l % 64 == 0 and time.monotonic() >= st.deadline:
+            break
+        sittings: dict[tuple[int, int], list[int]] = defaultdict(list)  # (m, subject) -> off
+        for b in range(cp.n_blocks):
+            at = st.where.get((l, b))
+            if at is None:
+                continue
+            s = st.sessions[at]
+            if st.sits_off_focus(l, s):
+                sittings[(s.modality, s.subject)].append(at)
+        for (m, subject), off in sittings.items():
+            for k in sorted(focus_of[l]):
+                if int(cp.skill_subject[k]) != subject:
+                    continue
+                done = False
+                for key in on_skill.get((m, subject, k), ()):
+                    d = _try_regroup(st, l, off, groups[key])
+                    if d < 0:
+                        gained -= d
+                        stats.regrouped += 1
+                        done = True
+                        break
+                if done:
+                    break
+    return gained
+
+
+def _try_regroup(st: _State, l: int, off: list[int], group: list[int]) -> int:
+    """Move learner l into sessions of ``group`` and out of as many of its ``off`` sittings (see
+    :func:`_regroup`); the change of the objective when kept, 0 when undone."""
+    total, moves, counts = _regroup_moves(st, l, off, group)
+    if total < 0:
+        return total
+    _undo_moves(st, l, moves, counts)
+    return 0
+
+
+def _regroup_moves(
+    st: _State, l: int, off: list[int], group: list[int]
+) -> tuple[int, list[tuple[int, int]], dict[int, int]]:
+    """Learner l joins up to len(off) sessions of ``group`` (straight from an off-focus sitting
+    of the block first, then from teacherless work), then leaves as many off-focus sittings for
+    teacherless work as it took from there, the cheapest first. Returns the change of the
+    objective, the moves made and the session counts before them (for :func:`_undo_moves`)."""
+    moves: list[tuple[int, int]] = []
+    counts: dict[int, int] = {}
+    total = 0
+
+    def move(i: int, j: int) -> None:
+        nonlocal total
+        for x in (i, j):
+            counts.setdefault(x, st.sessions[x].count)
+        total += st.move_delta(l, i, j)
+        st.apply_move(l, i, j)
+        moves.append((i, j))
+
+    left = set(off)
+    options = []
+    for j in group:
+        dst = st.sessions[j]
+        here = st.where.get((l, dst.block))
+        if here is None or l in dst.members:
+            continue
+        if here in left:
+            options.append((0, 0, j))
+        elif st.sessions[here].teacher < 0 and st.can_leave(st.sessions[here]):
+            options.append((1, st.move_delta(l, here, j), j))
+    joined = 0
+    for direct, _, j in sorted(options):
+        if joined == len(off):
+            break
+        dst = st.sessions[j]
+        here = st.where[(l, dst.block)]
+        src = st.sessions[here]
+        if direct == 0 and here not in left:
+            continue
+        if not st.can_leave(src) or not st.can_join(l, dst, src):
+            continue
+        move(here, j)
+        left.discard(here)
+        joined += 1
+    for _ in range(joined - (len(off) - len(left)) if moves else 0):
+        best: tuple[int, int, int] | None = None
+        for i in sorted(left):
+            src = st.sessions[i]
+            if not st.can_leave(src):
+                continue
+            for j in st.by_block_other[src.block]:
+                if st.sessions[j].teacher < 0 and st.can_join(l, st.sessions[j], src):
+                    d = st.move_delta(l, i, j)
+                    if best is None or d < best[0]:
+                        best = (d, i, j)
+        if best is None:
+            break
+        move(best[1], best[2])
+        left.discard(best[1])
+    return total, moves, counts
+
+
+def _undo_moves(st: _State, l: int, moves: list[tuple[int, int]], counts: dict[int, int]) -> None:
+    for i, j in reversed(moves):
+        st.apply_move(l, j, i)
+    for x, c in counts.items():
+        st.set_count(x, c)
+
+
+def _open_groups(st: _State, stats: PolishStats) -> int:
+    """A new group on a focus skill that learners sitting off focus share, but no group of
+    theirs meets on.
+
+    For each teacher-led skill-focus (modality, subject) and skill k, the learners with k in
+    focus and off-focus sittings are gathered; a free qualified teacher, a room and the blocks
+    (one a day) where most of them can come (from teacherless work or an off-focus sitting of
+    the block) are chosen, the sessions are opened, and each learner moves there as in
+    :func:`_regroup`. Each move is priced exactly; the empty sessions' own distance to the
+    target is taken out, their load is added, and it is all undone unless the objective went
+    down with every new session at its minimum size at least."""
+    cp = st.cp
+    gained = 0
+    off_of: dict[tuple[int, int, int], list[int]] = defaultdict(list)  # (l, m, subject)
+    for (l, _), i in sorted(st.where.items()):
+        s = st.sessions[i]
+        if st.sits_off_focus(l, s):
+            off_of[(l, s.modality, s.subject)].append(i)
+    wanting: dict[tuple[int, int, int], list[int]] = defaultdict(list)  # (m, subject, k)
+    for l, k in sorted(st.focus):
+        subject = int(cp.skill_subject[k])
+        for m in range(len(cp.modality_ids)):
+            if (l, m, subject) in off_of:
+                wanting[(m, subject, k)].append(l)
+    for (m, subject, k), learners in sorted(wanting.items()):
+        if time.monotonic() >= st.deadline:
+            break
+        lo = int(cp.mod_min[m])
+        learners = [x for x in learners if off_of.get((x, m, subject))]
+        if len(learners) < lo:
+            continue
+        d = _open_group(st, m, subject, k, learners, off_of)
+        if d < 0:
+            gained -= d
+            stats.groups += 1
+    return gained
+
+
+def _open_group(
+    st: _State,
+    m: int,
+    subject: int,
+    k: int,
+    learners: list[int],
+    off_of: dict[tuple[int, int, int], list[int]],
+) -> int:
+    cp = st.cp
+    lo = int(cp.mod_min[m])
+    meetings = sorted(len(off_of[(x, m, subject)]) for x in learners)[len(learners) // 2]
+    feats = int(cp.mod_features[m]) | int(cp.subject_features[subject])
+
+    def comes(x: int, b: int) -> bool:
+        i = st.where.get((x, b))
+        if i is None:
+            return False
+        s = st.sessions[i]
+        return s.teacher < 0 or i in off_of[(x, m, subject)]
+
+    come = {b: [x for x in learners if comes(x, b)] for b in range(cp.n_blocks)}
+    teachers = np.flatnonzero(
+        cp.teacher_can_skill[:, k] & cp.teacher_modalities[:, m] & cp.teacher_subject[:, subject]
+    )
+    for t in sorted(map(int, teachers), key=lambda t: st.week[t] - int(cp.teacher_fair[t])):
+        if st.week[t] + meetings > cp.teacher_max_week[t]:
+            continue
+        picks: list[tuple[int, int]] = []  # (block, room)
+        days: set[int] = set()
+        for b in sorted(range(cp.n_blocks), key=lambda b: -len(come[b])):
+            day = int(cp.block_day[b])
+            if len(picks) == meetings or len(come[b]) < lo:
+                break
+            if (
+                day in days
+                or not cp.teacher_available[t, b]
+                or t in st.led[b]
+                or st.day_led[(t, day)] >= cp.teacher_max_day[t]
+            ):
+                continue
+            rooms = [
+                int(r)
+                for r in np.flatnonzero(
+                    cp.room_available[:, b] & ((cp.room_features & feats) == feats)
+                )
+                if st.zones_used[(int(r), b)] < cp.room_zones[r]
+                and cp.room_capacity[r] - st.room_load[(int(r), b)] >= lo
+            ]
+            if not rooms:
+                continue
+            room = max(rooms, key=lambda r: cp.room_capacity[r] - st.room_load[(r, b)])
+            picks.append((b, room))
+            days.add(day)
+        if len(picks) < meetings:
+            continue
+        target = int(cp.mod_target[m])
+        total = st.load_delta(t, meetings) + st.w["group_size"] * target * meetings
+        group = [st.open_session(b, m, subject, k, t, r) for b, r in sorted(picks)]
+        done: list[tuple[int, list[tuple[int, int]], dict[int, int]]] = []
+        for x in learners:
+            d, moves, counts = _regroup_moves(st, x, off_of[(x, m, subject)], group)
+            if moves:
+                total += d
+                done.append((x, moves, counts))
+        if total < 0 and all(len(st.sessions[j].members) >= lo for j in group):
+            for x, _, _ in done:
+                off_of[(x, m, subject)] = [
+                    i for i in off_of[(x, m, subject)] if x in st.sessions[i].members
+                ]
+            return total
+        for x, moves, counts in reversed(done):
+            _undo_moves(st, x, moves, counts)
+        for j in reversed(group):
+            st.close_session(j)
+        return 0
+    return 0
 
 
 def _pool_costs(seats: int, zones: int, lo: int, hi: int, target: int) -> np.ndarray:
