@@ -148,6 +148,10 @@ class _State:
         self.allowed_skills = [
             np.flatnonzero(prep.allowed[x]).tolist() for x in range(cp.n_learners)
         ]
+        self.allowed_in: dict[tuple[int, int], list[int]] = defaultdict(list)  # (l, subject)
+        for x, ks in enumerate(self.allowed_skills):
+            for k in ks:
+                self.allowed_in[(x, int(cp.skill_subject[k]))].append(k)
 
     def sits_off_focus(self, l: int, s: _Session) -> bool:
         """Whether learner l's sitting in session s counts as off_focus minutes."""
@@ -1453,10 +1457,12 @@ def _shift_block(st: _State, stats: PolishStats, l: int, i: int) -> int:
     ]
     if not pools:
         return 0
-    back = min(pools, key=lambda j: st.move_delta(l, i, j))
     seen = st.teachers.get((l, a.subject), Counter()) if a.subject >= 0 else Counter()
+    if len(seen) <= 1 and st.member_cost(l, a) == 0:
+        return 0  # on focus with its only teacher: nothing for a shift to mend
+    back = min(pools, key=lambda j: st.move_delta(l, i, j))
     same = st.same_skill[a.modality]
-    skills = st.allowed_skills[l] if same else [a.skill]
+    skills = st.allowed_in.get((l, a.subject), []) if same else [a.skill]
     back_count = st.sessions[back].count
     d1 = st.move_delta(l, i, back)
     st.apply_move(l, i, back)
