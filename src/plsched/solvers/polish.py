@@ -1421,6 +1421,8 @@ def _swap_learners(st: _State, stats: PolishStats, l: int, i: int) -> int:
     cp = st.cp
     a = st.sessions[i]
     seen = st.teachers.get((l, a.subject), Counter()) if a.subject >= 0 else Counter()
+    if len(seen) <= 1 and st.member_cost(l, a) == 0:
+        return 0  # on focus with its only teacher: the other side's swap, if any, is found there
     for j in _candidates(st, l, i):
         b = st.sessions[j]
         if b.teacher < 0 or (b.teacher == a.teacher and b.skill == a.skill):
