@@ -295,3 +295,25 @@ def test_learners_sharing_a_focus_skill_get_a_new_group_with_a_free_teacher() ->
     led = sorted((s.skill, s.learners) for s in polished.sessions if s.teacher)
     assert led == [("b", ("p1", "p2"))] * 2 + [("c", ("l1", "l2", "l3"))] * 2
     assert check(instance, polished).ok
+
+
+def test_learners_working_alone_in_the_only_room_they_may_use_become_a_group() -> None:
+    # three learners who need a quiet room work alone there, in its one zone, short of their
+    # 60 goal minutes; t1 is free. No room has a free zone for a new session, so the pool
+    # itself becomes the group: 3 × BLOCK_SHORT saved, sizes at their targets before and after
+    ind = independent(max_size=30, target_size=3)
+    rooms = [room("quiet", zones=1, features=["quiet"]), room("hall")]
+    needs = {"needs": {"room": ["quiet"]}}
+    instance = school(
+        ready_for_a("l1", "l2", "l3", **needs),
+        [teacher("t1")],
+        rooms=rooms,
+        modalities=[small_group(), ind],
+    )
+    cp = compile_problem(instance)
+    m = cp.modality_index["independent"]
+    plan = [Sess(0, m, -1, -1, -1, cp.room_index["quiet"], (0, 1, 2))]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 600 * 100
+    assert [(s.teacher, s.room, len(s.learners)) for s in polished.sessions] == [("t1", "quiet", 3)]
+    assert check(instance, polished).ok

@@ -169,6 +169,10 @@ class _State:
         )
 
     # ---------------------------------------------------------------- per-member costs
+    def short_of(self, key: tuple[int, int, int]) -> int:
+        """Goal minutes short of (learner, subject, modality) now."""
+        return self._short(key, self.delivered[key])
+
     def _short(self, key: tuple[int, int, int], delivered: int) -> int:
         goals = self.goals.get(key)
         if not goals:
@@ -814,12 +818,23 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
         for r in np.flatnonzero(cp.room_available[:, b] & ((cp.room_features & feats) == feats))
         if st.zones_used[(int(r), b)] < cp.room_zones[r] and cp.room_capacity[r] >= lo
     ]
+    here = st.sessions[src_l].room
+    forced: list[int] = []
     if not rooms:
         freed = _free_a_room(st, b, feats, lo)
-        if freed < 0:
+        pool = st.sessions[src_l]
+        if freed >= 0:
+            rooms = [freed]
+        elif (
+            pool.teacher < 0
+            and pool.count == 1
+            and len(pool.members) <= int(cp.mod_max[m])
+            and (int(cp.room_features[here]) & feats) == feats
+        ):
+            # the learner's own pool, in one session, becomes the new session: all of it joins
+            rooms, forced = [here], sorted(pool.members - {l})
+        else:
             return None
-        rooms = [freed]
-    here = st.sessions[src_l].room
     room = (
         here
         if here in rooms
@@ -830,22 +845,28 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
         for i in st.by_block[b]
         if st.sessions[i].teacher < 0
         for x in st.sessions[i].members
-        if x != l
+        if x != l and x not in forced
     ]
     for t in _free_teachers(st, l, subject, m, b):
         for k in _skills_for(st, l, subject, m, t):
-            d = _try_session(st, l, (b, m, subject, k, t, room), pooled)
+            d = _try_session(st, l, (b, m, subject, k, t, room), pooled, forced)
             if d is not None:
                 return d
     return None
 
 
 def _try_session(
-    st: _State, l: int, what: tuple[int, int, int, int, int, int], pooled: list[int]
+    st: _State,
+    l: int,
+    what: tuple[int, int, int, int, int, int],
+    pooled: list[int],
+    forced: Sequence[int] = (),
 ) -> int | None:
-    """Open session ``what`` = (block, modality, subject, skill, teacher, room) with learner l
-    and the pooled learners whose moves pay (or are needed to reach the minimum size); keep it
-    when the objective falls, else undo everything and return None."""
+    """Open session ``what`` = (block, modality, subject, skill, teacher, room) with learner l,
+    the ``forced`` learners (the rest of l's pool when the session takes its room's only free
+    place) and the pooled learners whose moves pay (or are needed to reach the minimum size);
+    keep it when the objective falls and the room's zones hold, else undo everything and
+    return None."""
     cp = st.cp
     b, m, _, _, t, _ = what
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
@@ -863,7 +884,8 @@ def _try_session(
         others = sorted(
             (x for x in pooled if fits(x)), key=lambda x: st.move_delta(x, st.where[(x, b)], i)
         )
-        ranked = [l, *others[: 4 * hi]]
+        must = {l, *forced}
+        ranked = [l, *forced, *others[: 4 * hi]]
         for x in ranked:
             if len(ses.members) >= hi:
                 break
@@ -871,11 +893,17 @@ def _try_session(
                 continue
             src = st.where[(x, b)]
             d = st.move_delta(x, src, i)
-            if x == l or len(ses.members) < lo or d < 0:
+            if x in must or len(ses.members) < lo or d < 0:
                 total += d
                 moved.append((x, src, st.sessions[src].count))
                 st.apply_move(x, src, i)
-        if len(ses.members) >= lo and total < 0:
+        room = what[5]
+        if (
+            len(ses.members) >= lo
+            and total < 0
+            and must <= ses.members
+            and st.zones_used[(room, b)] <= st.cp.room_zones[room]
+        ):
             return total
     for x, src, count in reversed(moved):
         st.apply_move(x, i, src)
@@ -1051,10 +1079,17 @@ def _regroup_moves(
     """Learner l joins up to len(off) sessions of ``group`` (straight from an off-focus sitting
     of the block first, then from teacherless work), then leaves as many off-focus sittings for
     teacherless work as it took from there, the cheapest first. Returns the change of the
-    objective, the moves made and the session counts before them (for :func:`_undo_moves`)."""
+    objective, the moves made and the session counts before them (for :func:`_undo_moves`);
+    no moves when they would leave the goal shorter (blocks differ in length): goal minutes
+    are not traded for other terms here."""
     moves: list[tuple[int, int]] = []
     counts: dict[int, int] = {}
     total = 0
+    if not group:
+        return total, moves, counts
+    first = st.sessions[group[0]]
+    key = (l, first.subject, first.modality)
+    short = st.short_of(key)
 
     def move(i: int, j: int) -> None:
         nonlocal total
@@ -1104,6 +1139,9 @@ def _regroup_moves(
             break
         move(best[1], best[2])
         left.discard(best[1])
+    if st.short_of(key) > short:
+        _undo_moves(st, l, moves, counts)
+        return 0, [], {}
     return total, moves, counts
 
 
@@ -1414,6 +1452,17 @@ def _free_a_room(st: _State, b: int, feats: int, size: int) -> int:
     return -1
 
 
+def _settled(st: _State, l: int, a: _Session, seen: Counter[int]) -> bool:
+    """Whether learner l in session a of a subject sits on focus, with its only teacher of the
+    subject and no goal minutes short: a learner swap or block shift has nothing to mend."""
+    return (
+        a.subject >= 0
+        and len(seen) <= 1
+        and st.member_cost(l, a) == 0
+        and st.short_of((l, a.subject, a.modality)) == 0
+    )
+
+
 def _swap_learners(st: _State, stats: PolishStats, l: int, i: int) -> int:
     """Swap learner l (session i) with a member of another teacher-led session of the block
     that l would rather be in (one of l's teachers of the subject, or a focus skill), when the
@@ -1421,8 +1470,8 @@ def _swap_learners(st: _State, stats: PolishStats, l: int, i: int) -> int:
     cp = st.cp
     a = st.sessions[i]
     seen = st.teachers.get((l, a.subject), Counter()) if a.subject >= 0 else Counter()
-    if len(seen) <= 1 and st.member_cost(l, a) == 0:
-        return 0  # on focus with its only teacher: the other side's swap, if any, is found there
+    if _settled(st, l, a, seen):
+        return 0  # a swap that pays for the partner is found from the partner's side
     for j in _candidates(st, l, i):
         b = st.sessions[j]
         if b.teacher < 0 or (b.teacher == a.teacher and b.skill == a.skill):
@@ -1460,8 +1509,8 @@ def _shift_block(st: _State, stats: PolishStats, l: int, i: int) -> int:
     if not pools:
         return 0
     seen = st.teachers.get((l, a.subject), Counter()) if a.subject >= 0 else Counter()
-    if len(seen) <= 1 and st.member_cost(l, a) == 0:
-        return 0  # on focus with its only teacher: nothing for a shift to mend
+    if _settled(st, l, a, seen):
+        return 0
     back = min(pools, key=lambda j: st.move_delta(l, i, j))
     same = st.same_skill[a.modality]
     skills = st.allowed_in.get((l, a.subject), []) if same else [a.skill]
