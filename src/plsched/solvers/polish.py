@@ -2,6 +2,13 @@
 the teachers of two sessions of a block, or change a session's skill — whenever the objective
 falls and every hard rule still holds.
 
+Compound moves, each priced move by move and undone unless the whole pays: a learner's
+off-focus sittings of a subject move together to a group on its focus skill (``_regroup``);
+learners sharing a focus skill get a new week's group with a free teacher (``_open_groups``);
+a session opens for goals still short, in the learner's own pool's room when that is the only
+place (``_new_sessions``); a target's worth of learners leave groups above target for a new
+teacherless session (``_drain_groups``).
+
 CP-SAT windows re-plan a few teachers at a time; these moves are a thousand times cheaper, so
 they sweep every learner of the school in seconds. They attack the terms that LNS windows move
 slowly: teacher continuity (a learner's sessions of a subject spread over several teachers),
