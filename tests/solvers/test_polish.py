@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from plsched import Instance
+from plsched import Instance, parse_instance
 from plsched.check import check
 from plsched.compiled import compile_problem
 from plsched.io import load_instance
@@ -27,6 +27,7 @@ from .conftest import (
     ready_for_b,
     room,
     school,
+    school_dict,
     small_group,
     teacher,
 )
@@ -316,4 +317,26 @@ def test_learners_working_alone_in_the_only_room_they_may_use_become_a_group() -
     before, after, gain, polished = _polished(instance, plan)
     assert before - after == gain == 3 * 600 * 100
     assert [(s.teacher, s.room, len(s.learners)) for s in polished.sessions] == [("t1", "quiet", 3)]
+    assert check(instance, polished).ok
+
+
+def test_a_group_short_of_minutes_in_a_short_block_moves_to_a_longer_one() -> None:
+    # l1-l3 (goals of 60 minutes) meet t1 in mon-1, a 45-minute block, and work alone in
+    # mon-2 (60 minutes). t1 leads one session a week: no second session can meet, so the
+    # group moves, whole, to mon-2: 3 × 15 goal minutes saved (10 per minute)
+    doc = school_dict(
+        ready_for_a("l1", "l2", "l3"), [teacher("t1", per_week=1)], blocks=("mon-1", "mon-2")
+    )
+    doc["blocks"][0]["minutes"] = 45
+    instance = parse_instance(doc)
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    k = cp.skill_index[(0, "a")]
+    plan = [Sess(0, sg, 0, k, 0, 0, (0, 1, 2))]
+    plan += [Sess(1, ind, -1, -1, -1, 0, (x,)) for x in range(3)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 15 * 10 * 100
+    assert [(s.block, s.teacher, len(s.learners)) for s in polished.sessions if s.teacher] == [
+        ("mon-2", "t1", 3)
+    ]
     assert check(instance, polished).ok

@@ -6,7 +6,8 @@ Compound moves, each priced move by move and undone unless the whole pays: a lea
 off-focus sittings of a subject move together to a group on its focus skill (``_regroup``);
 learners sharing a focus skill get a new week's group with a free teacher (``_open_groups``);
 a session opens for goals still short, in the learner's own pool's room when that is the only
-place (``_new_sessions``); a target's worth of learners leave groups above target for a new
+place (``_new_sessions``); a group short of goal minutes moves, whole, from a short block to a
+longer one (``_reblock``); a target's worth of learners leave groups above target for a new
 teacherless session (``_drain_groups``).
 
 CP-SAT windows re-plan a few teachers at a time; these moves are a thousand times cheaper, so
@@ -74,6 +75,7 @@ class PolishStats:
     drained: int = 0
     regrouped: int = 0
     groups: int = 0
+    reblocked: int = 0
     gain: int = 0  # scaled objective units
     seconds: float = 0.0
 
@@ -522,6 +524,23 @@ class _State:
         self.led[s.block].discard(s.teacher)
         self.zones_used[(s.room, s.block)] -= 1
 
+    def retire(self, i: int) -> None:
+        """Take empty teacher-led session i out of every index and counter; it stays in the
+        list with count 0 (indices of other sessions do not move)."""
+        s = self.sessions[i]
+        assert s.teacher >= 0 and not s.members and s.count == 1
+        self.by_block[s.block].remove(i)
+        if s.skill >= 0 and self.same_skill[s.modality]:
+            self.by_skill[(s.block, s.skill)].remove(i)
+        else:
+            self.by_block_other[s.block].remove(i)
+        self.ages.pop(i, None)
+        self.week[s.teacher] -= 1
+        self.day_led[(s.teacher, int(self.cp.block_day[s.block]))] -= 1
+        self.led[s.block].discard(s.teacher)
+        self.zones_used[(s.room, s.block)] -= 1
+        s.count = 0
+
     def load_delta(self, t: int, change: int) -> int:
         fair = int(self.cp.teacher_fair[t])
         n = self.week[t]
@@ -531,6 +550,8 @@ class _State:
         out = []
         for s in self.sessions:
             if s.teacher >= 0:
+                if s.count == 0:  # retired (see retire)
+                    continue
                 out.append(
                     Sess(
                         s.block,
@@ -665,6 +686,7 @@ def polish(
             _retargets,
             _regroup,
             _open_groups,
+            _reblock,
             _recount_pools,
             _drain_groups,
             _rebalance_pools,
@@ -682,7 +704,8 @@ def polish(
     log.info(
         "polish: %d passes, %d moves, %d learner swaps, %d block shifts, %d teacher swaps, "
         "%d skill changes, %d new sessions, %d pool recounts, %d pools from groups, "
-        "%d room spreads, %d regroupings, %d new groups, gain %d, %.1f s",
+        "%d room spreads, %d regroupings, %d new groups, %d groups to longer blocks, gain %d, "
+        "%.1f s",
         stats.passes,
         stats.moves,
         stats.learner_swaps,
@@ -695,6 +718,7 @@ def polish(
         stats.rebalanced,
         stats.regrouped,
         stats.groups,
+        stats.reblocked,
         stats.gain,
         stats.seconds,
     )
@@ -916,6 +940,97 @@ def _try_session(
         st.apply_move(x, i, src)
         st.set_count(src, count)
     st.close_session(i)
+    return None
+
+
+def _reblock(st: _State, stats: PolishStats) -> int:
+    """A teacher-led session whose members are short of goal minutes moves, whole, to a longer
+    block where its teacher, its room and every member are free (members working alone there):
+    blocks differ in length, and a group that meets in a 45-minute block may leave a 60-minute
+    goal short where no other session can meet. Its members, teacher and room stay the same;
+    each learner's move is priced exactly and it is all undone unless the objective falls."""
+    cp = st.cp
+    gained = 0
+    longest = sorted(range(cp.n_blocks), key=lambda b: -st.minutes[b])
+    for i in range(len(st.sessions)):
+        s = st.sessions[i]
+        if s.teacher < 0 or s.count == 0 or not s.members:
+            continue
+        if not any(st.short_of((x, s.subject, s.modality)) for x in s.members):
+            continue
+        for b2 in longest:
+            if st.minutes[b2] <= st.minutes[s.block]:
+                break
+            d = _try_reblock(st, i, b2)
+            if d is not None:
+                gained -= d
+                stats.reblocked += 1
+                break
+    return gained
+
+
+def _try_reblock(st: _State, i: int, b2: int) -> int | None:
+    cp = st.cp
+    s = st.sessions[i]
+    t, r, b1 = s.teacher, s.room, s.block
+    day1, day2 = int(cp.block_day[b1]), int(cp.block_day[b2])
+    if not cp.teacher_available[t, b2] or t in st.led[b2]:
+        return None
+    if day2 != day1 and st.day_led[(t, day2)] >= cp.teacher_max_day[t]:
+        return None
+    if not cp.room_available[r, b2] or st.zones_used[(r, b2)] >= cp.room_zones[r]:
+        return None
+    if st.room_load[(r, b2)] + len(s.members) > cp.room_capacity[r]:
+        return None
+    members = sorted(s.members)
+    pools = [st.where.get((x, b2)) for x in members]
+    if any(p is None or st.sessions[p].teacher >= 0 for p in pools):
+        return None
+    # the new session starts empty and the old one ends empty: their |0 − target| cancel
+    total = 0
+    j = st.open_session(b2, s.modality, s.subject, s.skill, t, r)
+    counts: dict[int, int] = {}
+    moved: list[tuple[int, int, int]] = []  # (learner, from, to)
+    ok = True
+    for x in members:
+        src = st.where[(x, b2)]
+        here = st.sessions[src]
+        if not st.can_leave(here) or not st.can_join(x, st.sessions[j], here):
+            ok = False
+            break
+        counts.setdefault(src, st.sessions[src].count)
+        total += st.move_delta(x, src, j)
+        st.apply_move(x, src, j)
+        moved.append((x, src, j))
+    if ok:
+        for x, left in zip(members, pools, strict=True):
+            back = [
+                p
+                for p in st.by_block_other[b1]
+                if st.sessions[p].teacher < 0 and st.can_join(x, st.sessions[p], s)
+            ]
+            was = st.sessions[left] if left is not None else None
+            if not back and was is not None and cp.room_available[was.room, b1]:
+                # no teacherless work in the old block yet: the kind x left in the new one
+                back = [st.open_pool(b1, was.modality, was.subject, was.room)]
+                if not st.can_join(x, st.sessions[back[0]], s):
+                    back = []
+            if not back:
+                ok = False
+                break
+            p = min(back, key=lambda p: st.move_delta(x, i, p))
+            counts.setdefault(p, st.sessions[p].count)
+            total += st.move_delta(x, i, p)
+            st.apply_move(x, i, p)
+            moved.append((x, i, p))
+    if ok and total < 0:
+        st.retire(i)
+        return total
+    for x, a, b in reversed(moved):
+        st.apply_move(x, b, a)
+    for p, c in counts.items():
+        st.set_count(p, c)
+    st.close_session(j)
     return None
 
 
