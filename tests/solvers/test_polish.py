@@ -340,3 +340,26 @@ def test_a_group_short_of_minutes_in_a_short_block_moves_to_a_longer_one() -> No
         ("mon-2", "t1", 3)
     ]
     assert check(instance, polished).ok
+
+
+def test_a_group_move_that_does_not_pay_leaves_the_plan_as_it_was() -> None:
+    # the same group, its 45-minute goals met in mon-1: moving it to mon-2 gains nothing, so
+    # everything it opened on the way (the session in mon-2, teacherless work in mon-1) is undone
+    from plsched.solvers import polish as local_search
+
+    doc = school_dict(
+        ready_for_a("l1", "l2", "l3", minutes=45),
+        [teacher("t1", per_week=1)],
+        blocks=("mon-1", "mon-2"),
+    )
+    doc["blocks"][0]["minutes"] = 45
+    instance = parse_instance(doc)
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    plan = [Sess(0, sg, 0, cp.skill_index[(0, "a")], 0, 0, (0, 1, 2))]
+    plan += [Sess(1, ind, -1, -1, -1, 0, (x,)) for x in range(3)]
+    st = local_search._State(cp, prepare(cp), plan, scaled_weights(instance.policy), None)
+    before = sorted(map(repr, st.plan()))
+    assert local_search._try_reblock(st, 0, 1) is None
+    assert sorted(map(repr, st.plan())) == before
+    assert len(st.sessions) == 2

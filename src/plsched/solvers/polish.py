@@ -524,6 +524,14 @@ class _State:
         self.led[s.block].discard(s.teacher)
         self.zones_used[(s.room, s.block)] -= 1
 
+    def close_pool(self, i: int) -> None:
+        """Undo ``open_pool`` of pool i, still last and empty."""
+        s = self.sessions.pop()
+        assert i == len(self.sessions) and s.teacher < 0 and not s.members and s.count == 0
+        self.by_block[s.block].remove(i)
+        self.by_block_other[s.block].remove(i)
+        self.ages.pop(i, None)
+
     def retire(self, i: int) -> None:
         """Take empty teacher-led session i out of every index and counter; it stays in the
         list with count 0 (indices of other sessions do not move)."""
@@ -945,10 +953,11 @@ def _try_session(
 
 def _reblock(st: _State, stats: PolishStats) -> int:
     """A teacher-led session whose members are short of goal minutes moves, whole, to a longer
-    block where its teacher, its room and every member are free (members working alone there):
-    blocks differ in length, and a group that meets in a 45-minute block may leave a 60-minute
-    goal short where no other session can meet. Its members, teacher and room stay the same;
-    each learner's move is priced exactly and it is all undone unless the objective falls."""
+    block where its teacher and every member are free (members working alone there), in its
+    room or another with what it needs: blocks differ in length, and a group that meets in a
+    45-minute block may leave a 60-minute goal short where no other session can meet. Its
+    members and teacher stay the same; each learner's move is priced exactly and it is all
+    undone unless the objective falls."""
     cp = st.cp
     gained = 0
     longest = sorted(range(cp.n_blocks), key=lambda b: -st.minutes[b])
@@ -978,19 +987,34 @@ def _try_reblock(st: _State, i: int, b2: int) -> int | None:
         return None
     if day2 != day1 and st.day_led[(t, day2)] >= cp.teacher_max_day[t]:
         return None
-    if not cp.room_available[r, b2] or st.zones_used[(r, b2)] >= cp.room_zones[r]:
-        return None
-    if st.room_load[(r, b2)] + len(s.members) > cp.room_capacity[r]:
-        return None
     members = sorted(s.members)
     pools = [st.where.get((x, b2)) for x in members]
     if any(p is None or st.sessions[p].teacher >= 0 for p in pools):
         return None
+    if (
+        not cp.room_available[r, b2]
+        or st.zones_used[(r, b2)] >= cp.room_zones[r]
+        or st.room_load[(r, b2)] + len(members) > cp.room_capacity[r]
+    ):
+        # another room with what the session needs, one made free if need be (rooms enter no
+        # term of the objective, so a session moved out of it changes nothing)
+        need = _needs(st, s)
+        free = [
+            int(x)
+            for x in np.flatnonzero(cp.room_available[:, b2])
+            if (int(cp.room_features[x]) & need) == need
+            and st.zones_used[(int(x), b2)] < cp.room_zones[x]
+            and st.room_load[(int(x), b2)] + len(members) <= cp.room_capacity[x]
+        ]
+        r = free[0] if free else _free_a_room(st, b2, need, len(members))
+        if r < 0 or st.room_load[(r, b2)] + len(members) > cp.room_capacity[r]:
+            return None
     # the new session starts empty and the old one ends empty: their |0 − target| cancel
     total = 0
     j = st.open_session(b2, s.modality, s.subject, s.skill, t, r)
     counts: dict[int, int] = {}
     moved: list[tuple[int, int, int]] = []  # (learner, from, to)
+    opened: list[int] = []  # pools opened in the old block
     ok = True
     for x in members:
         src = st.where[(x, b2)]
@@ -1013,6 +1037,7 @@ def _try_reblock(st: _State, i: int, b2: int) -> int | None:
             if not back and was is not None and cp.room_available[was.room, b1]:
                 # no teacherless work in the old block yet: the kind x left in the new one
                 back = [st.open_pool(b1, was.modality, was.subject, was.room)]
+                opened.append(back[0])
                 if not st.can_join(x, st.sessions[back[0]], s):
                     back = []
             if not back:
@@ -1030,6 +1055,8 @@ def _try_reblock(st: _State, i: int, b2: int) -> int | None:
         st.apply_move(x, b, a)
     for p, c in counts.items():
         st.set_count(p, c)
+    for p in reversed(opened):
+        st.close_pool(p)
     st.close_session(j)
     return None
 
@@ -1139,10 +1166,10 @@ def _regroup(st: _State, stats: PolishStats) -> int:
     A group is the sessions of one (modality, subject, skill, teacher) in the week. A learner
     sitting off focus with teacher A cannot join the group of teacher B on its focus skill one
     sitting at a time: the first move adds a teacher (``continuity``), which costs more than the
-    sitting's off-focus minutes save. Here the learner joins every session of the group it can
-    (from teacherless work in that block, or straight from an off-focus sitting of the block),
-    then leaves its other off-focus sittings for teacherless work; each move is priced exactly
-    and it is all undone unless the objective went down."""
+    sitting's off-focus minutes save. Here the learner joins as many sessions of the group as
+    it has off-focus sittings (straight from an off-focus sitting of the block first, then from
+    teacherless work), then leaves as many of its other off-focus sittings for teacherless
+    work; each move is priced exactly and it is all undone unless the objective went down."""
     cp = st.cp
     groups: dict[Key, list[int]] = defaultdict(list)
     for i, s in enumerate(st.sessions):
@@ -1320,6 +1347,9 @@ def _open_group(
     learners: list[int],
     off_of: dict[tuple[int, int, int], list[int]],
 ) -> int:
+    """Open one group on skill k for ``learners`` (see :func:`_open_groups`) with the first
+    teacher, by load below fair, who has the blocks for it; the change of the objective, 0
+    when undone. It meets as often as the median learner sits off focus."""
     cp = st.cp
     lo = int(cp.mod_min[m])
     meetings = sorted(len(off_of[(x, m, subject)]) for x in learners)[len(learners) // 2]
