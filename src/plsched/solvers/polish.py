@@ -1181,21 +1181,17 @@ def _regroup(st: _State, stats: PolishStats) -> int:
     focus_of: dict[int, list[int]] = defaultdict(list)
     for l, k in st.focus:
         focus_of[l].append(k)
+    # a learner's sittings move only with its own regrouping: listed once, up front
+    sittings: dict[int, list[tuple[int, int, list[int]]]] = defaultdict(list)
+    for (l, m, subject), off in _off_focus_sittings(st).items():
+        sittings[l].append((m, subject, off))
     gained = 0
     for l in range(cp.n_learners):
         if l not in focus_of:
             continue
         if l % 64 == 0 and time.monotonic() >= st.deadline:
             break
-        sittings: dict[tuple[int, int], list[int]] = defaultdict(list)  # (m, subject) -> off
-        for b in range(cp.n_blocks):
-            at = st.where.get((l, b))
-            if at is None:
-                continue
-            s = st.sessions[at]
-            if st.sits_off_focus(l, s):
-                sittings[(s.modality, s.subject)].append(at)
-        for (m, subject), off in sittings.items():
+        for m, subject, off in sittings[l]:
             for k in sorted(focus_of[l]):
                 if int(cp.skill_subject[k]) != subject:
                     continue
@@ -1210,6 +1206,16 @@ def _regroup(st: _State, stats: PolishStats) -> int:
                 if done:
                     break
     return gained
+
+
+def _off_focus_sittings(st: _State) -> defaultdict[tuple[int, int, int], list[int]]:
+    """(learner, modality, subject) -> the learner's off-focus sessions of them, by block."""
+    off: defaultdict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for (l, _), i in sorted(st.where.items()):
+        s = st.sessions[i]
+        if st.sits_off_focus(l, s):
+            off[(l, s.modality, s.subject)].append(i)
+    return off
 
 
 def _try_regroup(st: _State, l: int, off: list[int], group: list[int]) -> int:
@@ -1314,11 +1320,7 @@ def _open_groups(st: _State, stats: PolishStats) -> int:
     down with every new session at its minimum size at least."""
     cp = st.cp
     gained = 0
-    off_of: dict[tuple[int, int, int], list[int]] = defaultdict(list)  # (l, m, subject)
-    for (l, _), i in sorted(st.where.items()):
-        s = st.sessions[i]
-        if st.sits_off_focus(l, s):
-            off_of[(l, s.modality, s.subject)].append(i)
+    off_of = _off_focus_sittings(st)
     wanting: dict[tuple[int, int, int], list[int]] = defaultdict(list)  # (m, subject, k)
     for l, k in sorted(st.focus):
         subject = int(cp.skill_subject[k])
