@@ -363,3 +363,27 @@ def test_a_group_move_that_does_not_pay_leaves_the_plan_as_it_was() -> None:
     assert local_search._try_reblock(st, 0, 1) is None
     assert sorted(map(repr, st.plan())) == before
     assert len(st.sessions) == 2
+
+
+def test_a_pool_of_several_sessions_gives_a_zone_to_a_new_group() -> None:
+    # six learners work alone in three sessions of two (target 2) filling the hall's three
+    # zones; l1-l3 are short of their 60 goal minutes, t1 is free. The new group takes one
+    # zone and the three others meet in two sessions (3 learners: one off target):
+    # 3 × BLOCK_SHORT saved, 1 × OFF_TARGET paid
+    ind = independent(max_size=30, target_size=2)
+    idle = [{**learner(f"i{x}", []), "goals": []} for x in range(3)]
+    instance = school(
+        ready_for_a("l1", "l2", "l3") + idle,
+        [teacher("t1")],
+        rooms=[room("hall", zones=3)],
+        modalities=[small_group(), ind],
+    )
+    cp = compile_problem(instance)
+    m = cp.modality_index["independent"]
+    plan = [Sess(0, m, -1, -1, -1, 0, pair) for pair in ((0, 3), (1, 4), (2, 5))]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 600 * 100 - 1 * 2 * 100
+    led = [sorted(s.learners) for s in polished.sessions if s.teacher]
+    assert led == [["l1", "l2", "l3"]]
+    assert sum(1 for s in polished.sessions if not s.teacher) == 2
+    assert check(instance, polished).ok

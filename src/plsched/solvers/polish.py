@@ -859,19 +859,19 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
     ]
     here = st.sessions[src_l].room
     forced: list[int] = []
+    shrink = -1
     if not rooms:
         freed = _free_a_room(st, b, feats, lo)
         pool = st.sessions[src_l]
+        own = pool.teacher < 0 and (int(cp.room_features[here]) & feats) == feats
         if freed >= 0:
             rooms = [freed]
-        elif (
-            pool.teacher < 0
-            and pool.count == 1
-            and len(pool.members) <= int(cp.mod_max[m])
-            and (int(cp.room_features[here]) & feats) == feats
-        ):
+        elif own and pool.count == 1 and len(pool.members) <= int(cp.mod_max[m]):
             # the learner's own pool, in one session, becomes the new session: all of it joins
             rooms, forced = [here], sorted(pool.members - {l})
+        elif own and pool.count > 1:
+            # the learner's own pool, in several sessions, gives up one session's zone
+            rooms, shrink = [here], src_l
         else:
             return None
     room = (
@@ -888,7 +888,7 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
     ]
     for t in _free_teachers(st, l, subject, m, b):
         for k in _skills_for(st, l, subject, m, t):
-            d = _try_session(st, l, (b, m, subject, k, t, room), pooled, forced)
+            d = _try_session(st, l, (b, m, subject, k, t, room), pooled, forced, shrink)
             if d is not None:
                 return d
     return None
@@ -900,12 +900,14 @@ def _try_session(
     what: tuple[int, int, int, int, int, int],
     pooled: list[int],
     forced: Sequence[int] = (),
+    shrink: int = -1,
 ) -> int | None:
     """Open session ``what`` = (block, modality, subject, skill, teacher, room) with learner l,
     the ``forced`` learners (the rest of l's pool when the session takes its room's only free
     place) and the pooled learners whose moves pay (or are needed to reach the minimum size);
-    keep it when the objective falls and the room's zones hold, else undo everything and
-    return None."""
+    pool ``shrink`` (when not -1) then meets in one session fewer to leave the room's zone
+    to it. Keep it when the objective falls and the room's zones hold, else undo everything
+    and return None."""
     cp = st.cp
     b, m, _, _, t, _ = what
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
@@ -914,6 +916,7 @@ def _try_session(
     i = st.open_session(*what)
     ses = st.sessions[i]
     moved: list[tuple[int, int, int]] = []  # (learner, session it came from, its count)
+    shrunk = 0  # the count of pool ``shrink`` before it gave up a zone
 
     def fits(x: int) -> bool:
         src = st.sessions[st.where[(x, b)]]
@@ -937,6 +940,14 @@ def _try_session(
                 moved.append((x, src, st.sessions[src].count))
                 st.apply_move(x, src, i)
         room = what[5]
+        if shrink >= 0 and st.zones_used[(room, b)] > cp.room_zones[room]:
+            p = st.sessions[shrink]
+            n, c = len(p.members), p.count
+            p_lo, p_hi = int(cp.mod_min[p.modality]), int(cp.mod_max[p.modality])
+            if c > 1 and p_lo * (c - 1) <= n <= p_hi * (c - 1):
+                total += st.size_cost(p, n, c - 1) - st.size_cost(p, n, c)
+                st.set_count(shrink, c - 1)
+                shrunk = c
         if (
             len(ses.members) >= lo
             and total < 0
@@ -944,6 +955,8 @@ def _try_session(
             and st.zones_used[(room, b)] <= st.cp.room_zones[room]
         ):
             return total
+    if shrunk:
+        st.set_count(shrink, shrunk)  # before its learners come back, as it was when they left
     for x, src, count in reversed(moved):
         st.apply_move(x, i, src)
         st.set_count(src, count)
