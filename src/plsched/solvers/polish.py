@@ -509,44 +509,41 @@ class _State:
         """An empty teacherless pool of no session yet."""
         return self._add(_Session(b, m, subject, -1, -1, r, set(), 0))
 
-    def close_session(self, i: int) -> None:
-        cp = self.cp
-        s = self.sessions.pop()
-        assert i == len(self.sessions) and not s.members
-        self.by_block[s.block].remove(i)
-        if s.skill >= 0 and cp.mod_mix[s.modality] == MIX_SAME_SKILL:
-            self.by_skill[(s.block, s.skill)].remove(i)
-        else:
-            self.by_block_other[s.block].remove(i)
-        self.ages.pop(i, None)
-        self.week[s.teacher] -= 1
-        self.day_led[(s.teacher, int(cp.block_day[s.block]))] -= 1
-        self.led[s.block].discard(s.teacher)
-        self.zones_used[(s.room, s.block)] -= 1
-
-    def close_pool(self, i: int) -> None:
-        """Undo ``open_pool`` of pool i, still last and empty."""
-        s = self.sessions.pop()
-        assert i == len(self.sessions) and s.teacher < 0 and not s.members and s.count == 0
-        self.by_block[s.block].remove(i)
-        self.by_block_other[s.block].remove(i)
-        self.ages.pop(i, None)
-
-    def retire(self, i: int) -> None:
-        """Take empty teacher-led session i out of every index and counter; it stays in the
-        list with count 0 (indices of other sessions do not move)."""
+    def _unindex(self, i: int) -> None:
+        """Take empty session i out of every index and counter ``_add`` put it in."""
         s = self.sessions[i]
-        assert s.teacher >= 0 and not s.members and s.count == 1
+        assert not s.members
         self.by_block[s.block].remove(i)
         if s.skill >= 0 and self.same_skill[s.modality]:
             self.by_skill[(s.block, s.skill)].remove(i)
         else:
             self.by_block_other[s.block].remove(i)
         self.ages.pop(i, None)
-        self.week[s.teacher] -= 1
-        self.day_led[(s.teacher, int(self.cp.block_day[s.block]))] -= 1
-        self.led[s.block].discard(s.teacher)
-        self.zones_used[(s.room, s.block)] -= 1
+        self.zones_used[(s.room, s.block)] -= s.count
+        if s.teacher >= 0:
+            self.week[s.teacher] -= 1
+            self.day_led[(s.teacher, int(self.cp.block_day[s.block]))] -= 1
+            self.led[s.block].discard(s.teacher)
+
+    def close_session(self, i: int) -> None:
+        """Undo ``open_session`` of session i, still last and empty."""
+        assert i == len(self.sessions) - 1 and self.sessions[i].teacher >= 0
+        self._unindex(i)
+        self.sessions.pop()
+
+    def close_pool(self, i: int) -> None:
+        """Undo ``open_pool`` of pool i, still last and empty."""
+        assert i == len(self.sessions) - 1 and self.sessions[i].teacher < 0
+        assert self.sessions[i].count == 0
+        self._unindex(i)
+        self.sessions.pop()
+
+    def retire(self, i: int) -> None:
+        """Take empty teacher-led session i out of every index and counter; it stays in the
+        list with count 0 (indices of other sessions do not move)."""
+        s = self.sessions[i]
+        assert s.teacher >= 0 and s.count == 1
+        self._unindex(i)
         s.count = 0
 
     def load_delta(self, t: int, change: int) -> int:
@@ -1012,13 +1009,7 @@ def _try_reblock(st: _State, i: int, b2: int) -> int | None:
         # another room with what the session needs, one made free if need be (rooms enter no
         # term of the objective, so a session moved out of it changes nothing)
         need = _needs(st, s)
-        free = [
-            int(x)
-            for x in np.flatnonzero(cp.room_available[:, b2])
-            if (int(cp.room_features[x]) & need) == need
-            and st.zones_used[(int(x), b2)] < cp.room_zones[x]
-            and st.room_load[(int(x), b2)] + len(members) <= cp.room_capacity[x]
-        ]
+        free = _rooms_with_space(st, b2, need, len(members))
         r = free[0] if free else _free_a_room(st, b2, need, len(members))
         if r < 0 or st.room_load[(r, b2)] + len(members) > cp.room_capacity[r]:
             return None
@@ -1397,14 +1388,7 @@ def _open_group(
                 or st.day_led[(t, day)] >= cp.teacher_max_day[t]
             ):
                 continue
-            rooms = [
-                int(r)
-                for r in np.flatnonzero(
-                    cp.room_available[:, b] & ((cp.room_features & feats) == feats)
-                )
-                if st.zones_used[(int(r), b)] < cp.room_zones[r]
-                and cp.room_capacity[r] - st.room_load[(int(r), b)] >= lo
-            ]
+            rooms = _rooms_with_space(st, b, feats, lo)
             if not rooms:
                 continue
             room = max(rooms, key=lambda r: cp.room_capacity[r] - st.room_load[(r, b)])
@@ -1588,6 +1572,17 @@ def _needs(st: _State, s: _Session) -> int:
         for x in s.members:
             feats |= int(cp.learner_need_features[x])
     return feats
+
+
+def _rooms_with_space(st: _State, b: int, feats: int, seats: int) -> list[int]:
+    """The rooms open at block b with ``feats``, a free zone and ``seats`` free seats."""
+    cp = st.cp
+    return [
+        int(r)
+        for r in np.flatnonzero(cp.room_available[:, b] & ((cp.room_features & feats) == feats))
+        if st.zones_used[(int(r), b)] < cp.room_zones[r]
+        and st.room_load[(int(r), b)] + seats <= cp.room_capacity[r]
+    ]
 
 
 def _free_a_room(st: _State, b: int, feats: int, size: int) -> int:
