@@ -387,3 +387,33 @@ def test_a_pool_of_several_sessions_gives_a_zone_to_a_new_group() -> None:
     assert led == [["l1", "l2", "l3"]]
     assert sum(1 for s in polished.sessions if not s.teacher) == 2
     assert check(instance, polished).ok
+
+
+def test_a_learner_whose_focus_no_one_shares_gets_a_group_on_a_skill_a_peer_may_attend() -> None:
+    # skills b1, b2, b3 follow a. l1 (ready for all three, focus b1) and p1 (ready for b3
+    # only) work alone, both short of their 60 minutes. Three teachers qualified for level 2
+    # only (no skill here) come first by load; t4 may lead b3. The new group is b3 with t4:
+    # 2 × BLOCK_SHORT saved, l1's 60 minutes off focus (12) and one learner off target paid.
+    doc = school_dict(
+        [learner("l1", ["a"], focus=["b1"]), learner("p1", ["a", "b1", "b2"])],
+        [
+            *(
+                teacher(t, qualifications=[{"subject": "math", "min_level": 2, "max_level": 2}])
+                for t in ("t1", "t2", "t3")
+            ),
+            teacher("t4"),
+        ],
+    )
+    doc["competency_models"][0]["skills"] = [
+        {"id": "a", "level": 0, "prerequisites": []},
+        *({"id": f"b{x}", "level": 1, "prerequisites": ["a"]} for x in (1, 2, 3)),
+    ]
+    instance = parse_instance(doc)
+    cp = compile_problem(instance)
+    ind = cp.modality_index["independent"]
+    plan = [Sess(0, ind, -1, -1, -1, 0, (x,)) for x in range(2)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 2 * 600 * 100 - 12 * 100 - 1 * 2 * 100
+    led = [(s.teacher, s.skill, sorted(s.learners)) for s in polished.sessions if s.teacher]
+    assert led == [("t4", "b3", ["l1", "p1"])]
+    assert check(instance, polished).ok

@@ -815,6 +815,12 @@ def _free_teachers(st: _State, l: int, subject: int, m: int, b: int) -> list[int
     )
     if subject >= 0:
         ok &= cp.teacher_subject[:, subject]
+    if cp.mod_skill[m]:
+        # qualified for a skill the learner may attend (the subject's levels are split)
+        ks = cp.skill_subject == subject
+        if cp.mod_mix[m] == MIX_SAME_SKILL:
+            ks = ks & st.prep.allowed[l]
+        ok &= cp.teacher_can_skill[:, ks].any(axis=1)
     out = [
         int(t)
         for t in np.flatnonzero(ok)
@@ -828,15 +834,22 @@ def _free_teachers(st: _State, l: int, subject: int, m: int, b: int) -> list[int
     return out[:3]
 
 
-def _skills_for(st: _State, l: int, subject: int, m: int, t: int) -> list[int]:
+def _skills_for(st: _State, l: int, subject: int, m: int, t: int, pooled: list[int]) -> list[int]:
+    """Two skills for a new session of learner l with teacher t: those enough ``pooled``
+    learners may attend to reach the minimum size first, then l's focus skills, then the most
+    attended (a learner whose focus skill no one else may attend gets a group on another of
+    its skills rather than none)."""
     cp = st.cp
     if not cp.mod_skill[m]:
         return [-1]
     ks = np.flatnonzero(cp.teacher_can_skill[t] & (cp.skill_subject == subject))
-    if cp.mod_mix[m] == MIX_SAME_SKILL:
-        ks = ks[st.prep.allowed[l, ks]]
-    # the learner's focus skills first
-    return sorted(map(int, ks), key=lambda k: not cp.focus[l, k])[:2]
+    if cp.mod_mix[m] != MIX_SAME_SKILL:
+        return sorted(map(int, ks), key=lambda k: not cp.focus[l, k])[:2]
+    ks = ks[st.prep.allowed[l, ks]]
+    peers = st.prep.allowed[np.ix_(np.asarray(pooled, dtype=np.int64), ks)].sum(axis=0)
+    enough = peers >= int(cp.mod_min[m]) - 1
+    order = np.lexsort((-peers, ~cp.focus[l, ks], ~enough))
+    return [int(ks[i]) for i in order[:2]]
 
 
 def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
@@ -884,7 +897,7 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
         if x != l and x not in forced
     ]
     for t in _free_teachers(st, l, subject, m, b):
-        for k in _skills_for(st, l, subject, m, t):
+        for k in _skills_for(st, l, subject, m, t, pooled):
             d = _try_session(st, l, (b, m, subject, k, t, room), pooled, forced, shrink)
             if d is not None:
                 return d
