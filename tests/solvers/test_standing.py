@@ -128,6 +128,24 @@ def test_a_generated_school_gets_a_valid_plan(small: Instance, seed: int) -> Non
     assert score(small, public).raw["continuity"] < 0.1 * len(small.learners)
 
 
+def test_groups_are_formed_as_with_the_default_weights_when_load_balance_is_free(
+    small: Instance,
+) -> None:
+    # teacher time is short whatever the weights: with load_balance 0 a group more is still
+    # priced as the default weights price it (5 learners away from a target), so the same
+    # groups come out (priced at nothing, every focus skill got a group of its own and goals
+    # went short for want of teachers)
+    free = small.model_copy(
+        update={
+            "policy": small.policy.model_copy(
+                update={"weights": small.policy.weights.model_copy(update={"load_balance": 0.0})}
+            )
+        }
+    )
+    assert scaled_weights(free.policy)["load_balance"] == 0
+    assert _plan(free)[0] == _plan(small)[0]
+
+
 def test_solve_starts_a_whole_school_from_standing_groups(small: Instance) -> None:
     result = solve(small, time_limit=4, strategy="lns")
     assert result.stats["construction"] == "standing groups"

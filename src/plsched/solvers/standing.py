@@ -438,6 +438,12 @@ class _Former:
 #: the large and campus presets); :func:`plsched.solve` builds both and keeps the better.
 SESSION_SHARES = (0.5, 1.2)
 
+#: The least price of a session more, in learners away from a group's target (the default
+#: weights' ratio, load_balance 10 to group_size 2). With load_balance weighted 0, groups
+#: priced at nothing were formed one per focus skill and sent 6,700 goal minutes short for
+#: want of teachers on the campus preset.
+SESSION_FLOOR = 5
+
 #: The session share at which learners are split over their focus skills, whatever share
 #: the groups are then formed at: one split serves both (measured on the large preset: the
 #: split at ½ polished to 6,800–7,100 at either share; split at each share's own, 7,650 and
@@ -468,8 +474,11 @@ def construct_standing(
     """
     w = weights or {}
     unit = max(1, w.get("group_size", 0))
-    per_group = session_share * w.get("load_balance", 0) / unit
-    cluster_per_group = CLUSTER_SHARE * w.get("load_balance", 0) / unit
+    # teacher time is short whatever the weights: a group more is priced at least as the
+    # default weights price it (a session over a fair load, 5 learners away from a target)
+    session = max(w.get("load_balance", 0), SESSION_FLOOR * w.get("group_size", 0))
+    per_group = session_share * session / unit
+    cluster_per_group = CLUSTER_SHARE * session / unit
     off_focus = w.get("off_focus", 0) * int(cp.block_minutes.max(initial=0)) / unit
     longest = int(cp.block_minutes.max()) if cp.n_blocks else 0
     former = _Former(cp, prep, rng, per_group, off_focus, memo, cluster_per_group)
