@@ -417,3 +417,23 @@ def test_a_learner_whose_focus_no_one_shares_gets_a_group_on_a_skill_a_peer_may_
     led = [(s.teacher, s.skill, sorted(s.learners)) for s in polished.sessions if s.teacher]
     assert led == [("t4", "b3", ["l1", "p1"])]
     assert check(instance, polished).ok
+
+
+def test_a_group_meeting_twice_a_day_over_the_cap_moves_a_meeting_to_another_day() -> None:
+    # the daily subject cap is 1; t1's group (l1-l3) meets on mon-1 and mon-2 while all three
+    # work alone on tue-1: one meeting moves to Tuesday, 3 × variety (20) saved
+    instance = school(
+        ready_for_a("l1", "l2", "l3", minutes=120),
+        [teacher("t1")],
+        blocks=("mon-1", "mon-2", "tue-1"),
+        policy={"daily_subject_cap": 1},
+    )
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    plan = [Sess(b, sg, 0, 0, 0, 0, (0, 1, 2)) for b in (0, 1)]
+    plan += [Sess(2, ind, -1, -1, -1, 0, (x,)) for x in range(3)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 20 * 100
+    days = sorted(s.block[:3] for s in polished.sessions if s.teacher)
+    assert days == ["mon", "tue"]
+    assert check(instance, polished).ok

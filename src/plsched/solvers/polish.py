@@ -975,11 +975,17 @@ def _try_session(
 
 
 def _reblock(st: _State, stats: PolishStats) -> int:
-    """A teacher-led session whose members are short of goal minutes moves, whole, to a longer
-    block where its teacher and every member are free (members working alone there), in its
-    room or another with what it needs: blocks differ in length, and a group that meets in a
-    45-minute block may leave a 60-minute goal short where no other session can meet. Its
-    members and teacher stay the same; each learner's move is priced exactly and it is all
+    """A teacher-led session moves, whole, to another block where its teacher and every member
+    are free (members working alone there), in its room or another with what it needs:
+
+    - when members are short of goal minutes, to a longer block: blocks differ in length, and
+      a group that meets in a 45-minute block may leave a 60-minute goal short where no other
+      session can meet;
+    - when members have more sessions of its subject that day than the daily cap allows, to a
+      block of another day (a group meeting twice a day, one learner moving at a time, pays
+      ``variety`` for every member until the last moves).
+
+    Its members and teacher stay the same; each learner's move is priced exactly and it is all
     undone unless the objective falls."""
     cp = st.cp
     gained = 0
@@ -988,17 +994,28 @@ def _reblock(st: _State, stats: PolishStats) -> int:
         s = st.sessions[i]
         if s.teacher < 0 or s.count == 0 or not s.members:
             continue
-        if not any(st.short_of((x, s.subject, s.modality)) for x in s.members):
+        if i % 64 == 0 and time.monotonic() >= st.deadline:
+            break
+        if any(st.short_of((x, s.subject, s.modality)) for x in s.members):
+            targets = [b for b in longest if st.minutes[b] > st.minutes[s.block]]
+        elif s.subject >= 0 and st.w["variety"] and _over_cap(st, s):
+            day = int(cp.block_day[s.block])
+            targets = [b for b in longest if int(cp.block_day[b]) != day]
+        else:
             continue
-        for b2 in longest:
-            if st.minutes[b2] <= st.minutes[s.block]:
-                break
+        for b2 in targets:
             d = _try_reblock(st, i, b2)
             if d is not None:
                 gained -= d
                 stats.reblocked += 1
                 break
     return gained
+
+
+def _over_cap(st: _State, s: _Session) -> bool:
+    """Whether a member of ``s`` has more sessions of its subject on its day than the cap."""
+    day = int(st.cp.block_day[s.block])
+    return any(st.day_subject[(x, day, s.subject)] > st.cap for x in s.members)
 
 
 def _try_reblock(st: _State, i: int, b2: int) -> int | None:

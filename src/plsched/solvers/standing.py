@@ -42,7 +42,9 @@ MISSING = 1000.0  # score of a block per member who cannot attend it
 SCARCE = 0.75  # teachers with a tag are short when learners needing it would fill this share
 SAME_DAY = 200.0  # per meeting of the group already on that day
 EXTRA_MEETING = 400.0  # a block too short to keep the group's meetings at the fewest
-OVER_CAP = 60.0  # per member past the daily subject cap
+OVER_CAP = 400.0  # per member past the daily subject cap (with a cap of 1, at 60, groups met
+# twice a day rather than miss a member: campus with the cap at 1, 865 blocks over it
+# built, 360 left after the local search; at 400, 396 built, 153 left)
 ALTERNATIVES = 5  # other qualified teachers tried when a group's own has no time
 
 
