@@ -146,6 +146,19 @@ def test_groups_are_formed_as_with_the_default_weights_when_load_balance_is_free
     assert _plan(free)[0] == _plan(small)[0]
 
 
+def test_groups_are_formed_on_ready_skills_when_review_and_stretch_cost(small: Instance) -> None:
+    # review and stretch allowed at a cost: the groups are the ones formed without them (that
+    # plan is a plan of this school too, and costs nothing more); the local search adds them
+    # where they pay
+    costly = small.model_copy(
+        update={
+            "policy": small.policy.model_copy(update={"allow_review": True, "allow_stretch": True})
+        }
+    )
+    assert compile_problem(costly).allowed_skills().sum() > compile_problem(small).ready.sum()
+    assert _plan(costly)[0] == _plan(small)[0]
+
+
 def test_solve_starts_a_whole_school_from_standing_groups(small: Instance) -> None:
     result = solve(small, time_limit=4, strategy="lns")
     assert result.stats["construction"] == "standing groups"

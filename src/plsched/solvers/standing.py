@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -475,6 +475,7 @@ def construct_standing(
     larger share stands for.
     """
     w = weights or {}
+    prep = _free_skills_only(cp, prep, w)
     unit = max(1, w.get("group_size", 0))
     # teacher time is short whatever the weights: a group more is priced at least as the
     # default weights price it (a session over a fair load, 5 learners away from a target)
@@ -501,6 +502,25 @@ def construct_standing(
             log.debug("%d learners without a standing group", len(homeless))
     _assign_teachers(cp, groups, longest, rng)
     return _timetable(cp, prep, groups, longest)
+
+
+def _free_skills_only(cp: CompiledProblem, prep: Prepared, w: Mapping[str, int]) -> Prepared:
+    """``prep`` with the skills a learner may attend narrowed to those that cost nothing: the
+    groups are formed on ready skills, and on mastered (review) or stretch skills only when
+    the policy allows them at no cost. Groups formed with the costly ones priced at nothing
+    paid for them all week (campus with review and stretch allowed: 6,720 + 1,000 of them
+    built, 11,882 after a minute, against 7,324 for the same school without them, whose plan
+    is still a plan of this one); the local search, which prices them, adds them where
+    they pay."""
+    policy = cp.instance.policy
+    allowed = cp.ready.copy()
+    if policy.allow_review and not w.get("review", 0):
+        allowed |= cp.mastered
+    if policy.allow_stretch and not w.get("stretch", 0):
+        allowed |= cp.stretch
+    if np.array_equal(allowed, prep.allowed):
+        return prep
+    return replace(prep, allowed=allowed)
 
 
 def _assign_teachers(
