@@ -13,7 +13,7 @@ from plsched.check import check
 from plsched.compiled import compile_problem
 from plsched.io import load_instance
 from plsched.schema.schedule import Schedule
-from plsched.scoring import Scorer, scaled_weights
+from plsched.scoring import Scorer, scaled_weights, score
 from plsched.solvers.construction import construct
 from plsched.solvers.cpsat.candidates import prepare
 from plsched.solvers.polish import polish
@@ -436,4 +436,21 @@ def test_a_group_meeting_twice_a_day_over_the_cap_moves_a_meeting_to_another_day
     assert before - after == gain == 3 * 20 * 100
     days = sorted(s.block[:3] for s in polished.sessions if s.teacher)
     assert days == ["mon", "tue"]
+    assert check(instance, polished).ok
+
+
+def test_a_meeting_no_member_needs_closes() -> None:
+    # l1, l2 (120-minute goals) meet t1 three times in groups of 2 (target 3): a meeting
+    # closes whole (each learner leaving alone would break the minimum size) and one group
+    # off target is saved; both goals stay met
+    instance = school(
+        ready_for_a("l1", "l2", minutes=120), [teacher("t1")], blocks=("mon-1", "tue-1", "wed-1")
+    )
+    cp = compile_problem(instance)
+    sg = cp.modality_index["small_group"]
+    plan = [Sess(b, sg, 0, 0, 0, 0, (0, 1)) for b in range(3)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 1 * 2 * 100
+    assert sum(1 for s in polished.sessions if s.teacher) == 2
+    assert score(instance, polished).raw["goal_shortfall"] == 0
     assert check(instance, polished).ok

@@ -76,6 +76,7 @@ class PolishStats:
     regrouped: int = 0
     groups: int = 0
     reblocked: int = 0
+    closed: int = 0
     gain: int = 0  # scaled objective units
     seconds: float = 0.0
 
@@ -692,6 +693,7 @@ def polish(
             _regroup,
             _open_groups,
             _reblock,
+            _close_sessions,
             _recount_pools,
             _drain_groups,
             _rebalance_pools,
@@ -709,7 +711,7 @@ def polish(
     log.info(
         "polish: %d passes, %d moves, %d learner swaps, %d block shifts, %d teacher swaps, "
         "%d skill changes, %d new sessions, %d pool recounts, %d pools from groups, "
-        "%d room spreads, %d regroupings, %d new groups, %d groups to longer blocks, gain %d, "
+        "%d room spreads, %d regroupings, %d new groups, %d groups moved, %d closed, gain %d, "
         "%.1f s",
         stats.passes,
         stats.moves,
@@ -724,6 +726,7 @@ def polish(
         stats.regrouped,
         stats.groups,
         stats.reblocked,
+        stats.closed,
         stats.gain,
         stats.seconds,
     )
@@ -1010,6 +1013,85 @@ def _reblock(st: _State, stats: PolishStats) -> int:
                 stats.reblocked += 1
                 break
     return gained
+
+
+def _close_sessions(st: _State, stats: PolishStats) -> int:
+    """A teacher-led session whose every member meets its goal without it closes: each member
+    moves to the cheapest session of the block it may join (teacherless work, another group),
+    and its teacher leads one session fewer. A group that meets more often than its members'
+    goals need (a 120-minute goal in a group meeting three hours) keeps its sittings one move
+    at a time, as each learner leaving costs the group a learner off target; closed whole, it
+    gives the teacher's session back. Priced exactly, undone unless the objective falls."""
+    cp = st.cp
+    gained = 0
+    for i in range(len(st.sessions)):
+        s = st.sessions[i]
+        if s.teacher < 0 or s.count == 0 or not s.members:
+            continue
+        if i % 64 == 0 and time.monotonic() >= st.deadline:
+            break
+        minutes = int(cp.block_minutes[s.block])
+        keys = [(x, s.subject, s.modality) for x in s.members]
+        if any(st._short(k, st.delivered[k] - minutes) > st.short_of(k) for k in keys):
+            continue
+        d = _try_close(st, i)
+        if d is not None:
+            gained -= d
+            stats.closed += 1
+    return gained
+
+
+def _try_close(st: _State, i: int) -> int | None:
+    s = st.sessions[i]
+    # the teacher's session less; the moves count the empty session |0 - target| off target
+    total = st.load_delta(s.teacher, -1) - st.size_cost(s, 0, 1)
+    counts: dict[int, int] = {}
+    moved: list[tuple[int, int]] = []
+    opened: list[int] = []
+    for x in sorted(s.members):
+        best: tuple[int, int] | None = None
+        for j in st.by_block[s.block]:
+            dst = st.sessions[j]
+            if j == i or (dst.teacher >= 0 and dst.count == 0) or not st.can_join(x, dst, s):
+                continue
+            d = st.move_delta(x, i, j)
+            if best is None or d < best[0]:
+                best = (d, j)
+        if best is None and not opened:
+            # no teacherless work in the block to join: open a pool in the session's room
+            m = _pool_modality(st, s.room)
+            if m >= 0:
+                opened.append(st.open_pool(s.block, m, -1, s.room))
+                if st.can_join(x, st.sessions[opened[0]], s):
+                    best = (st.move_delta(x, i, opened[0]), opened[0])
+        if best is None:
+            total = 0  # no place for x: undo
+            break
+        counts.setdefault(best[1], st.sessions[best[1]].count)
+        total += best[0]
+        st.apply_move(x, i, best[1])
+        moved.append((x, best[1]))
+    if not s.members and total < 0:
+        st.retire(i)
+        return total
+    for x, j in reversed(moved):
+        st.apply_move(x, j, i)
+    for j, c in counts.items():
+        st.set_count(j, c)
+    for j in opened:
+        st.close_pool(j)
+    return None
+
+
+def _pool_modality(st: _State, r: int) -> int:
+    """The teacherless modality of most seats whose features room r has; -1 if none."""
+    cp = st.cp
+    fits = [
+        int(m)
+        for m in np.flatnonzero(~cp.mod_teacher)
+        if (int(cp.room_features[r]) & int(cp.mod_features[m])) == int(cp.mod_features[m])
+    ]
+    return max(fits, key=lambda m: int(cp.mod_max[m]), default=-1)
 
 
 def _over_cap(st: _State, s: _Session) -> bool:
