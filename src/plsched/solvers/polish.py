@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -993,12 +993,7 @@ def _reblock(st: _State, stats: PolishStats) -> int:
     cp = st.cp
     gained = 0
     longest = sorted(range(cp.n_blocks), key=lambda b: -st.minutes[b])
-    for i in range(len(st.sessions)):
-        s = st.sessions[i]
-        if s.teacher < 0 or s.count == 0 or not s.members:
-            continue
-        if i % 64 == 0 and time.monotonic() >= st.deadline:
-            break
+    for i, s in _led_sessions(st):
         if any(st.short_of((x, s.subject, s.modality)) for x in s.members):
             targets = [b for b in longest if st.minutes[b] > st.minutes[s.block]]
         elif s.subject >= 0 and st.w["variety"] and _over_cap(st, s):
@@ -1015,6 +1010,17 @@ def _reblock(st: _State, stats: PolishStats) -> int:
     return gained
 
 
+def _led_sessions(st: _State) -> Iterator[tuple[int, _Session]]:
+    """The teacher-led sessions that meet and have members, by number, until the deadline
+    (not those the caller opens meanwhile)."""
+    for i in range(len(st.sessions)):
+        s = st.sessions[i]
+        if i % 64 == 0 and time.monotonic() >= st.deadline:
+            return
+        if s.teacher >= 0 and s.count and s.members:
+            yield i, s
+
+
 def _close_sessions(st: _State, stats: PolishStats) -> int:
     """A teacher-led session whose every member meets its goal without it closes: each member
     moves to the cheapest session of the block it may join (teacherless work, another group),
@@ -1024,12 +1030,7 @@ def _close_sessions(st: _State, stats: PolishStats) -> int:
     gives the teacher's session back. Priced exactly, undone unless the objective falls."""
     cp = st.cp
     gained = 0
-    for i in range(len(st.sessions)):
-        s = st.sessions[i]
-        if s.teacher < 0 or s.count == 0 or not s.members:
-            continue
-        if i % 64 == 0 and time.monotonic() >= st.deadline:
-            break
+    for i, s in _led_sessions(st):
         minutes = int(cp.block_minutes[s.block])
         keys = [(x, s.subject, s.modality) for x in s.members]
         if any(st._short(k, st.delivered[k] - minutes) > st.short_of(k) for k in keys):
