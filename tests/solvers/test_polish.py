@@ -454,3 +454,18 @@ def test_a_meeting_no_member_needs_closes() -> None:
     assert sum(1 for s in polished.sessions if s.teacher) == 2
     assert score(instance, polished).raw["goal_shortfall"] == 0
     assert check(instance, polished).ok
+
+
+def test_a_pool_holding_learners_who_avoid_each_other_keeps_two_sessions() -> None:
+    # four learners with no goal work alone in two sessions (target 12): one session would be
+    # closer to the target (|4 - 12| against |4 - 24|) but could not keep l1 and l3 apart
+    idle = [{**learner(f"l{x}", []), "goals": []} for x in range(1, 5)]
+    idle[0]["avoid"] = ["l3"]
+    ind = independent(max_size=30, target_size=12)
+    instance = school(idle, [teacher("t1")], modalities=[small_group(), ind])
+    cp = compile_problem(instance)
+    m = cp.modality_index["independent"]
+    plan = [Sess(0, m, -1, -1, -1, 0, pair) for pair in ((0, 1), (2, 3))]
+    _, _, _, polished = _polished(instance, plan)
+    assert len(polished.sessions) == 2
+    assert check(instance, polished).ok

@@ -226,10 +226,16 @@ class _State:
         for n in (c, c - 1, c + 1):
             if n < 1 or not lo * n <= size <= hi * n:
                 continue
+            if n == 1 < c and self.holds_avoid_pair(s):
+                continue  # one session could not keep the pair apart (see split_pool)
             if n > c and self.zones_used[(s.room, s.block)] >= self.cp.room_zones[s.room]:
                 continue
             return n
         return None
+
+    def holds_avoid_pair(self, s: _Session) -> bool:
+        avoid = self.prep.avoid
+        return any(avoid.get(x, set()) & s.members for x in s.members if x in avoid)
 
     def _age_cost(self, i: int, age: int, change: int) -> int:
         ages = self.ages.get(i)
@@ -509,6 +515,17 @@ class _State:
     def open_pool(self, b: int, m: int, subject: int, r: int) -> int:
         """An empty teacherless pool of no session yet."""
         return self._add(_Session(b, m, subject, -1, -1, r, set(), 0))
+
+    def can_open_pool(self, b: int, m: int, subject: int, r: int) -> bool:
+        """Whether room r is open at block b and holds no pool of (m, subject) yet: the plan's
+        pools of one room, block and kind are one pool (``even_pools`` splits them by size,
+        not by who avoids whom), so a second one would undo what ``can_join`` kept apart."""
+        if not self.cp.room_available[r, b]:
+            return False
+        return not any(
+            (p.teacher < 0 and p.room == r and p.modality == m and p.subject == subject)
+            for p in (self.sessions[i] for i in self.by_block_other[b])
+        )
 
     def _unindex(self, i: int) -> None:
         """Take empty session i out of every index and counter ``_add`` put it in."""
@@ -957,7 +974,11 @@ def _try_session(
             p = st.sessions[shrink]
             n, c = len(p.members), p.count
             p_lo, p_hi = int(cp.mod_min[p.modality]), int(cp.mod_max[p.modality])
-            if c > 1 and p_lo * (c - 1) <= n <= p_hi * (c - 1):
+            if (
+                c > 1
+                and p_lo * (c - 1) <= n <= p_hi * (c - 1)
+                and not (c == 2 and st.holds_avoid_pair(p))
+            ):
                 total += st.size_cost(p, n, c - 1) - st.size_cost(p, n, c)
                 st.set_count(shrink, c - 1)
                 shrunk = c
@@ -1061,7 +1082,7 @@ def _try_close(st: _State, i: int) -> int | None:
         if best is None and not opened:
             # no teacherless work in the block to join: open a pool in the session's room
             m = _pool_modality(st, s.room)
-            if m >= 0:
+            if m >= 0 and st.can_open_pool(s.block, m, -1, s.room):
                 opened.append(st.open_pool(s.block, m, -1, s.room))
                 if st.can_join(x, st.sessions[opened[0]], s):
                     best = (st.move_delta(x, i, opened[0]), opened[0])
@@ -1151,7 +1172,11 @@ def _try_reblock(st: _State, i: int, b2: int) -> int | None:
                 if st.sessions[p].teacher < 0 and st.can_join(x, st.sessions[p], s)
             ]
             was = st.sessions[left] if left is not None else None
-            if not back and was is not None and cp.room_available[was.room, b1]:
+            if (
+                not back
+                and was is not None
+                and st.can_open_pool(b1, was.modality, was.subject, was.room)
+            ):
                 # no teacherless work in the old block yet: the kind x left in the new one
                 back = [st.open_pool(b1, was.modality, was.subject, was.room)]
                 opened.append(back[0])
@@ -1192,6 +1217,8 @@ def _recount_pools(st: _State, stats: PolishStats) -> int:
             if c < 1 or not lo * c <= n <= hi * c:
                 continue
             if c > s.count and st.zones_used[(s.room, s.block)] >= cp.room_zones[s.room]:
+                continue
+            if c == 1 and st.holds_avoid_pair(s):
                 continue
             d = st.size_cost(s, n, c) - now
             if d < 0:
