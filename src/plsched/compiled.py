@@ -122,13 +122,14 @@ class CompiledProblem:
     def n_skills(self) -> int:
         return len(self.skill_ids)
 
-    def allowed_skills(self) -> BoolArray:
-        """(L, K): skills a learner may attend in a same_skill session under the policy."""
+    def allowed_skills(self, *, review: bool = True, stretch: bool = True) -> BoolArray:
+        """(L, K): skills a learner may attend in a same_skill session under the policy;
+        ``review`` / ``stretch`` False leave out the mastered / stretch skills it allows."""
         policy = self.instance.policy
         allowed = self.ready.copy()
-        if policy.allow_review:
+        if review and policy.allow_review:
             allowed |= self.mastered
-        if policy.allow_stretch:
+        if stretch and policy.allow_stretch:
             allowed |= self.stretch
         return allowed
 

@@ -234,6 +234,7 @@ class _State:
         return None
 
     def holds_avoid_pair(self, s: _Session) -> bool:
+        """Whether two members of s avoid each other (one session could not hold both)."""
         avoid = self.prep.avoid
         return any(avoid.get(x, set()) & s.members for x in s.members if x in avoid)
 
@@ -1675,8 +1676,7 @@ def _reseat(
         counts = [c for c in range(1, free + 1) if lo * c <= n <= hi * c]
         st.set_count(i, min(counts, key=lambda c: abs(n - target * c)) if n else 0)
     clash = any(
-        s.count == 1 and any(st.prep.avoid.get(x, set()) & s.members for x in s.members)
-        for s in (st.sessions[i] for i in by_room.values())
+        s.count == 1 and st.holds_avoid_pair(s) for s in (st.sessions[i] for i in by_room.values())
     )
     if clash:
         for i, (members, count) in saved.items():

@@ -512,12 +512,7 @@ def _free_skills_only(cp: CompiledProblem, prep: Prepared, w: Mapping[str, int])
     built, 11,882 after a minute, against 7,324 for the same school without them, whose plan
     is still a plan of this one); the local search, which prices them, adds them where
     they pay."""
-    policy = cp.instance.policy
-    allowed = cp.ready.copy()
-    if policy.allow_review and not w.get("review", 0):
-        allowed |= cp.mastered
-    if policy.allow_stretch and not w.get("stretch", 0):
-        allowed |= cp.stretch
+    allowed = cp.allowed_skills(review=not w.get("review", 0), stretch=not w.get("stretch", 0))
     if np.array_equal(allowed, prep.allowed):
         return prep
     return replace(prep, allowed=allowed)
