@@ -139,6 +139,25 @@ def test_a_teacher_away_today_changes_little_of_yesterdays_plan() -> None:
     assert 0 < score(today, again.plan, first.plan).raw["stability"] <= 5 * touched
 
 
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"weights": {"load_balance": 0, "group_size": 5, "continuity": 40}},
+        {"allow_review": True, "allow_stretch": True},
+        {"daily_subject_cap": 1},
+    ],
+    ids=["load-free", "review-stretch", "cap-1"],
+)
+def test_a_school_with_another_policy_gets_a_checked_plan(policy: dict[str, Any]) -> None:
+    # planners try other weights and rules on the same school: each gets a plan that keeps
+    # every hard rule, scored exactly as the solver scored it
+    doc = load_instance(SMALL_PATH).model_dump(mode="json")
+    doc["policy"] = policy
+    instance = parse_instance(doc)
+    result = solve(instance, time_limit=4, strategy="lns")
+    assert_checked(instance, result)
+
+
 # -- reproducibility and time limits ---------------------------------------------------------------
 
 
