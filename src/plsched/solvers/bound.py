@@ -27,12 +27,18 @@ relaxation's (:mod:`plsched.solvers.lp_bound`, which couples learners through te
 and group sizes and reuses the masks behind D_g and D^F_g), each a bound, for the scaled
 objective; for raw goal_shortfall, the larger of this one and the LP's.
 A part that fails or runs out of time is left out.
+
+:func:`joint_bound` is a fourth, usually the strongest on whole schools and the slowest (the
+subjects' models and the sessions of every teacher-led goal in one LP, with the teachers'
+loads over their fair loads, :func:`~plsched.solvers.session_bound.joint_lower_bound`);
+:func:`plsched.solve` runs it beside the search and keeps the larger bound.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,11 +49,12 @@ from plsched.solvers.lp_bound import DEFAULT_TIME_LIMIT, lp_lower_bound
 from plsched.solvers.session_bound import (
     SESSION_SHARE,
     crowding_floor,
+    joint_lower_bound,
     session_goals,
     session_lower_bounds,
 )
 
-__all__ = ["GoalReach", "LowerBound", "goal_reach", "lower_bound"]
+__all__ = ["GoalReach", "LowerBound", "goal_reach", "joint_bound", "lower_bound"]
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +275,30 @@ def lower_bound(
         ),
         reaches=per_learner.reaches,
     )
+
+
+def joint_bound(
+    cp: CompiledProblem,
+    prep: Prepared,
+    weights: dict[str, int],
+    reaches: Sequence[GoalReach],
+    *,
+    time_limit: float,
+) -> int | None:
+    """The joint relaxation (:func:`~plsched.solvers.session_bound.joint_lower_bound`: every
+    teacher-led goal in one LP, teachers' loads over their fair loads, zones and seats shared
+    with the sessions of learners working alone) plus the per-learner bound of the goals it
+    leaves out; None when HiGHS did not solve it within ``time_limit``. Slower than
+    :func:`lower_bound` (seconds on whole schools), so :func:`plsched.solve` runs it beside
+    the search. ``reaches``: :func:`goal_reach` of every goal, in goal order."""
+    t0 = time.monotonic()
+    found = joint_lower_bound(cp, prep, weights, time_limit=time_limit)
+    if found.scaled is None:
+        return None
+    rest = [r for r, inside in zip(reaches, found.covered, strict=True) if not inside]
+    total = found.scaled + _per_learner_bound(cp, rest, weights).scaled
+    log.info("joint bound %d: %.2f s", total, time.monotonic() - t0)
+    return total
 
 
 def _session_total(

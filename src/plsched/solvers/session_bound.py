@@ -84,6 +84,48 @@ seats) raw group_size, in sessions disjoint from those the subjects' models coun
 it is goal_shortfall or off_focus: :func:`~plsched.solvers.bound.lower_bound` adds W_size times
 it to the session bound and to the per-learner bound (which counts no group_size).
 
+Sittings: a goal of m minutes, met in blocks of at most τ minutes (the longest block its
+learner is available in), needs q = ⌈m/τ⌉ sittings; with q − j of them it is short by at least
+m − τ·(q − j) = r + τ·(j − 1) ≥ j·r minutes (r = m − τ·(q − 1)), so every plan keeps
+sittings + short/r ≥ q. The LP, which may cover 150 minutes with 2.5 sittings of 60, cannot.
+
+Joint (:func:`joint_lower_bound`). The subjects' models above count every subject's sessions
+as if its teachers led nothing else, and no part counts load_balance. The joint relaxation puts
+the subjects' models (rows unchanged) in one LP with:
+
+- the teacher-led modalities without skill focus that a goal asks for (:func:`plain_led`:
+  conferences, community meetings): ``n[m, τ]`` sessions of m whatever their subject, ``S``
+  their seats, ``d`` their group_size and ``z[g, τ]`` the sittings of each goal g of m, with
+  the rows of the subjects' models (sizes within bounds, d ≥ ±(S − target·n), zones and seats
+  of the rooms with m's features, a learner only where a teacher of m with its tags is
+  available and its max_group_size allows min_size, delivered minutes, sittings), and S ≥ Σ z
+  (other learners may fill seats);
+- teachers: ``x[t, C, τ]`` sessions of class C in blocks of length τ led by teacher t, for
+  the t of C's teachers (a class: the counted sessions that the same teachers may lead, rule
+  2), Σ_t x = C's sessions, a teacher's x within its sessions a week in blocks of each length
+  and in all, and ``over[t] ≥ Σ x[t] − fair(t)`` at the load_balance weight;
+- zones and seats, summed over the blocks of each length: every session takes a zone of an
+  open room (rule 3), so the counted sessions and ``p`` others (teacherless, and any kind
+  not counted) take at most the open zones; every learner available at a block sits in one
+  session (rule 1), so the counted sessions' seats and the others' ``Q`` are the learners
+  present; the others' group_size is at least Q − A·p and t·p − Q (A, t: the largest and the
+  least target_size of their modalities; Σ|n − target| ≥ |Σ n − Σ target|).
+
+Why it is a relaxation: take a plan, count the subjects' variables as above, n, S, d and z
+from its sessions of the plain-led modalities (d ≥ the rows by the triangle inequality), x
+from which teacher leads each counted session, and over[t] = max(0, sessions(t) − fair(t)),
+at least the row's, as sessions(t) counts every session t leads and Σ x[t] only the counted
+ones; p, Q and the others' d from its other sessions. Every row holds, and the cost there is
+the plan's goal_shortfall of the counted goals, its off_focus, its load_balance
+(docs/objective.md: Σ_t max(0, sessions(t) − fair(t))) and the group_size of all its
+sessions, at most. The goals left out (teacherless modalities) get the per-learner bound; the
+crowding floor is not added (the zones rows count those sessions). On the large preset it
+proves 1,716 where the subjects' models prove 1,235 (teachers of one subject are short where
+the whole school is not), on xl 2,254 where the other bounds prove 472 (zones); it takes 7-16
+s on 1,000-2,000 learners (43,000-50,000 columns), which is why plsched.solve runs it beside
+the search. A row per learner and block length over all its sittings (rule 1 across
+subjects) changed no bound on the presets and tripled the time: left out.
+
 What it leaves out: the teacher-led sessions a plan holds for its goals and whose allowance is
 below t* (a small_group of at most 8 takes a zone that could seat 12) are not counted, as a plan
 may pay the shortfall instead. Counting them needs the shortfall and the crowding in one model,
@@ -505,7 +547,17 @@ def _goal_rows(sub: _Subject, cp: CompiledProblem, sh: _Shared, w_goal: float) -
         return
     minutes = cp.goal_minutes[goals].astype(np.float64)
     rows = lp.rows(goals.size, minutes, np.inf)
-    lp.add(rows, lp.cols(minutes, w_goal, integer=False), 1.0)
+    short = lp.cols(minutes, w_goal, integer=False)
+    lp.add(rows, short, 1.0)
+    # sittings: a goal of m minutes met in blocks of at most τ minutes needs q = ⌈m/τ⌉ of
+    # them; with q − j sittings it is short by r + τ·(j − 1) ≥ j·r (r = m − τ·(q − 1)), so
+    # sittings + short / r ≥ q
+    longest = np.where(cp.learner_available, cp.block_minutes[None, :], 0).max(axis=1)
+    tau = np.maximum(1, longest[cp.goal_learner[goals]]).astype(np.float64)
+    q = np.ceil(minutes / tau)
+    r = np.maximum(1.0, minutes - tau * (q - 1))
+    sit = lp.rows(goals.size, q, np.inf)
+    lp.add(sit, short, 1.0 / r)
     goal_key = cp.goal_learner[goals] * n_m + local[cp.goal_modality[goals]]
     order = np.argsort(goal_key, kind="stable")
     sorted_keys = goal_key[order]
@@ -518,6 +570,7 @@ def _goal_rows(sub: _Subject, cp: CompiledProblem, sh: _Shared, w_goal: float) -
         offset = np.arange(which.size) - np.repeat(np.cumsum(count) - count, count)
         g = order[first[which] + offset]
         lp.add(rows[g], col[which], sh.tau[j[which]].astype(np.float64))
+        lp.add(sit[g], col[which], 1.0)
 
 
 def _teacher_rows(sub: _Subject, sh: _Shared) -> None:
@@ -540,9 +593,14 @@ def _teacher_rows(sub: _Subject, sh: _Shared) -> None:
 
 
 def _build(
-    cp: CompiledProblem, prep: Prepared, weights: dict[str, int], s: int, sh: _Shared
-) -> _Model:
-    """Subject s's model (see the module docstring)."""
+    cp: CompiledProblem,
+    prep: Prepared,
+    weights: dict[str, int],
+    s: int,
+    sh: _Shared,
+    lp: _Model | None = None,
+) -> _Subject:
+    """Subject s's model (see the module docstring), in ``lp`` when given (the joint model)."""
     skills = np.flatnonzero(cp.skill_subject == s)
     mods = [m for m in range(len(cp.modality_ids)) if cp.mod_teacher[m] and cp.mod_skill[m]]
     shape = (skills.size, len(mods), sh.tau.size)
@@ -553,6 +611,7 @@ def _build(
         c=np.full(shape, -1, dtype=np.int64),
         seats=np.full(shape, -1, dtype=np.int64),
         total=np.full(shape[1:], -1, dtype=np.int64),
+        lp=_Model() if lp is None else lp,
     )
     for mi in range(len(mods)):
         where = _sessions(sub, cp, sh, mi, float(weights.get("group_size", 0)))
@@ -561,8 +620,9 @@ def _build(
     _learner_rows(sub, cp, prep, sh)
     _seat_rows(sub, cp, prep, sh)
     _goal_rows(sub, cp, sh, float(weights.get("goal_shortfall", 0)))
-    _teacher_rows(sub, sh)
-    return sub.lp
+    if lp is None:  # the joint model leads every session by one teacher instead
+        _teacher_rows(sub, sh)
+    return sub
 
 
 def _solve(lp: _Model, time_limit: float, *, integer: bool) -> float | None:
@@ -618,7 +678,7 @@ def session_lower_bounds(
     sh = _shared(cp, prep)
     covered = session_goals(cp)
     subjects = [s for s in range(len(cp.subject_ids)) if (covered & (cp.goal_subject == s)).any()]
-    models = [_build(cp, prep, weights, s, sh) for s in subjects]
+    models = [_build(cp, prep, weights, s, sh).lp for s in subjects]
     # each LP may take all the time left: they are quick, and a share cut too fine by a
     # subject of a different size would lose a bound that the time allows
     found = [_solve(lp, deadline - time.monotonic(), integer=False) for lp in models]
@@ -657,4 +717,226 @@ def session_lower_bounds(
             models[i].n_rows,
         )
     log.info("session bounds: %.2f s", time.monotonic() - t0)
+    return out
+
+
+@dataclass(frozen=True)
+class JointBound:
+    """What the joint relaxation of every teacher-led goal proves."""
+
+    scaled: int | None  # a bound on the costs it counts (see joint_lower_bound); None: none
+    covered: np.ndarray  # (G,) the goals whose shortfall (and off_focus) it counts
+    columns: int
+    rows: int
+
+
+def joint_goals(cp: CompiledProblem) -> np.ndarray:
+    """(G,) the goals the joint relaxation counts: those of :func:`session_goals` and of
+    :func:`plain_led` modalities."""
+    return np.asarray(session_goals(cp) | plain_led(cp)[cp.goal_modality], dtype=bool)
+
+
+def plain_led(cp: CompiledProblem) -> np.ndarray:
+    """(M,) the teacher-led modalities without skill focus that some goal asks for: the joint
+    relaxation counts every session of them."""
+    out = np.zeros(len(cp.modality_ids), dtype=bool)
+    out[cp.goal_modality] = True
+    return np.asarray(out & cp.mod_teacher & ~cp.mod_skill, dtype=bool)
+
+
+def _plain_led(
+    lp: _Model,
+    cp: CompiledProblem,
+    sh: _Shared,
+    weights: dict[str, int],
+    classes: list[tuple[np.ndarray, np.ndarray]],
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Every session of the modalities of :func:`plain_led`, counted per modality and block
+    length (whatever its subject): n sessions, S seats, d their group_size, and z[g, τ] the
+    sittings of goal g in them. Returns the (n, S) columns of each modality."""
+    out = []
+    w_goal = float(weights.get("goal_shortfall", 0))
+    w_size = float(weights.get("group_size", 0))
+    n_j = sh.tau.size
+    t_avail = cp.teacher_available.astype(np.float32)
+    for m in np.flatnonzero(plain_led(cp)).tolist():
+        lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
+        leads = cp.teacher_modalities[:, m]
+        feat = int(cp.mod_features[m])
+        rooms = (cp.room_features & feat) == feat
+        zones = (cp.room_zones[rooms, None] * cp.room_available[rooms]).sum(axis=0)
+        seats = (cp.room_capacity[rooms, None] * cp.room_available[rooms]).sum(axis=0)
+        teach = t_avail[leads].sum(axis=0)
+        open_b = (teach > 0) & (zones > 0)
+        ub = _per_length(np.where(open_b, np.minimum(teach, zones), 0), sh).astype(np.float64)
+        n = lp.cols(ub)
+        size = lp.cols(ub * hi)
+        d = lp.cols(ub * hi, w_size, integer=False)
+        for coef, low, high in ((lo, 0.0, np.inf), (hi, -np.inf, 0.0)):  # min·n ≤ S ≤ max·n
+            r = lp.rows(n_j, low, high)
+            lp.add(r, size, 1.0)
+            lp.add(r, n, -float(coef))
+        for sign in (1.0, -1.0):  # d ≥ ±(S − target·n)
+            r = lp.rows(n_j, 0.0, np.inf)
+            lp.add(r, d, 1.0)
+            lp.add(r, size, -sign)
+            lp.add(r, n, sign * target)
+        for cols, cap in ((n, _per_length(zones, sh)), (size, _per_length(seats, sh))):
+            lp.add(lp.rows(n_j, -np.inf, cap.astype(np.float64)), cols, 1.0)  # rule 3
+        classes.append((leads, n))
+        goals = np.flatnonzero(cp.goal_modality == m)
+        learners = cp.goal_learner[goals]
+        reach = np.zeros((goals.size, n_j), dtype=np.int64)
+        for need in np.unique(cp.learner_need_tags[learners]):
+            rows_n = np.flatnonzero(cp.learner_need_tags[learners] == need)
+            tagged = leads & ((cp.teacher_tags & need) == need)
+            ok = open_b & (t_avail[tagged].sum(axis=0) > 0)
+            reach[rows_n] = _per_length(cp.learner_available[learners[rows_n]] & ok[None, :], sh)
+        reach[cp.learner_max_group[learners] < lo] = 0  # rule 8
+        gi, ji = np.nonzero(reach > 0)
+        z = lp.cols(reach[gi, ji].astype(np.float64))
+        seat = lp.rows(n_j, 0.0, np.inf)  # S ≥ Σ_g z (other learners may fill seats)
+        lp.add(seat, size, 1.0)
+        lp.add(seat[ji], z, -1.0)
+        minutes = cp.goal_minutes[goals].astype(np.float64)
+        short = lp.cols(minutes, w_goal, integer=False)
+        got = lp.rows(goals.size, minutes, np.inf)  # Σ τ·z + short ≥ minutes
+        lp.add(got, short, 1.0)
+        lp.add(got[gi], z, sh.tau[ji].astype(np.float64))
+        longest = np.where(cp.learner_available[learners], cp.block_minutes[None, :], 0)
+        tau = np.maximum(1, longest.max(axis=1)).astype(np.float64)
+        q = np.ceil(minutes / tau)
+        sit = lp.rows(goals.size, q, np.inf)  # sittings + short / r ≥ q (see _goal_rows)
+        lp.add(sit, short, 1.0 / np.maximum(1.0, minutes - tau * (q - 1)))
+        lp.add(sit[gi], z, 1.0)
+        out.append((n, size))
+    return out
+
+
+def _teacher_load(
+    lp: _Model,
+    cp: CompiledProblem,
+    sh: _Shared,
+    weights: dict[str, int],
+    classes: list[tuple[np.ndarray, np.ndarray]],
+) -> None:
+    """Every counted session led by one teacher who may lead it: x[t, class, τ] of them, a
+    teacher's sessions within its week per block length and in all, and its load over its fair
+    load, ``over[t] ≥ Σ x − fair(t)``, at the load_balance weight."""
+    n_j = sh.tau.size
+    merged: dict[bytes, tuple[np.ndarray, list[np.ndarray]]] = {}
+    for team, cols in classes:
+        key = np.asarray(team, dtype=bool).tobytes()
+        merged.setdefault(key, (np.asarray(team, dtype=bool), []))[1].append(cols)
+    fair = cp.teacher_fair.astype(np.float64)
+    cap = sh.cap.astype(np.float64)
+    over = lp.cols(np.maximum(0.0, cap - fair), float(weights.get("load_balance", 0)), False)
+    t_parts: list[np.ndarray] = []
+    j_parts: list[np.ndarray] = []
+    x_parts: list[np.ndarray] = []
+    for team, cols_list in merged.values():
+        teachers = np.flatnonzero(team)
+        cols = np.array(cols_list)  # (P, J)
+        for j in range(n_j):
+            live = cols[:, j][cols[:, j] >= 0]
+            if live.size == 0 or teachers.size == 0:
+                continue
+            x = lp.cols(sh.cap_j[teachers, j].astype(np.float64), integer=False)
+            r = lp.rows(1, 0.0, 0.0)  # Σ_t x − Σ sessions of the class = 0
+            lp.add(np.repeat(r, x.size), x, 1.0)
+            lp.add(np.repeat(r, live.size), live, -1.0)
+            t_parts.append(teachers)
+            j_parts.append(np.full(teachers.size, j))
+            x_parts.append(x)
+    if not x_parts:
+        return
+    t_all, j_all, x_all = (np.concatenate(p) for p in (t_parts, j_parts, x_parts))
+    week = lp.rows(cp.n_teachers, -np.inf, fair)  # Σ x − over ≤ fair
+    lp.add(week[t_all], x_all, 1.0)
+    lp.add(week, over, -1.0)
+    lp.add(lp.rows(cp.n_teachers, -np.inf, cap)[t_all], x_all, 1.0)
+    per_j = lp.rows(cp.n_teachers * n_j, -np.inf, sh.cap_j.astype(np.float64).ravel())
+    lp.add(per_j[t_all * n_j + j_all], x_all, 1.0)
+
+
+def _zones(
+    lp: _Model,
+    cp: CompiledProblem,
+    sh: _Shared,
+    weights: dict[str, int],
+    counted: list[tuple[np.ndarray, np.ndarray]],
+    uncounted: np.ndarray,
+) -> None:
+    """Every learner available at a block sits in one session there (rule 1) and every session
+    takes a zone of an open room (rule 3), summed over the blocks of each length: the counted
+    sessions (``counted``: (sessions, seats) columns, −1 for none) and ``p`` others, of the
+    ``uncounted`` modalities, with ``Q`` seats, take at most the zones, and their seats are
+    the learners present; the others' group_size is at least ``Q − A·p`` and ``t·p − Q`` (A,
+    t: the largest and the least target_size of those modalities)."""
+    n_j = sh.tau.size
+    zones = _per_length((cp.room_zones[:, None] * cp.room_available).sum(axis=0), sh)
+    present = _per_length(cp.learner_available.sum(axis=0), sh)
+    zone_rows = lp.rows(n_j, -np.inf, zones.astype(np.float64))
+    seat_rows = lp.rows(n_j, present.astype(np.float64), present.astype(np.float64))
+    for sessions, seats in counted:
+        for j in range(n_j):
+            live = sessions[..., j] >= 0
+            lp.add(np.repeat(zone_rows[j], int(live.sum())), sessions[..., j][live], 1.0)
+            lp.add(np.repeat(seat_rows[j], int(live.sum())), seats[..., j][live], 1.0)
+    if not uncounted.any():
+        return
+    most = float(cp.mod_target[uncounted].max())
+    least = float(cp.mod_target[uncounted].min())
+    p = lp.cols(zones.astype(np.float64))
+    q = lp.cols(present.astype(np.float64), integer=False)
+    d = lp.cols(present.astype(np.float64), float(weights.get("group_size", 0)), integer=False)
+    lp.add(zone_rows, p, 1.0)
+    lp.add(seat_rows, q, 1.0)
+    for coef_q, coef_p in ((1.0, -most), (-1.0, least)):  # d ≥ Q − A·p, d ≥ t·p − Q
+        r = lp.rows(n_j, 0.0, np.inf)
+        lp.add(r, d, 1.0)
+        lp.add(r, q, -coef_q)
+        lp.add(r, p, -coef_p)
+
+
+def joint_lower_bound(
+    cp: CompiledProblem, prep: Prepared, weights: dict[str, int], *, time_limit: float
+) -> JointBound:
+    """One LP of every teacher-led goal: the subjects' session models side by side, the
+    sessions of teacher-led modalities without skill focus, every counted session led by a
+    teacher who may lead it, and each teacher's load over its fair load (module docstring,
+    "Joint"). A bound on the shortfall of the goals of ``joint_goals``, the off_focus, the
+    group_size of the teacher-led sessions and the load_balance of every plan."""
+    t0 = time.monotonic()
+    sh = _shared(cp, prep)
+    lp = _Model()
+    covered = session_goals(cp)
+    subjects = [s for s in range(len(cp.subject_ids)) if (covered & (cp.goal_subject == s)).any()]
+    subs = [_build(cp, prep, weights, s, sh, lp) for s in subjects]
+    classes = [team for sub in subs for team in sub.teams]
+    counted = [(sub.c, sub.seats) for sub in subs]
+    counted += _plain_led(lp, cp, sh, weights, classes)
+    _teacher_load(lp, cp, sh, weights, classes)
+    modelled = np.zeros(len(cp.subject_ids), dtype=bool)
+    modelled[subjects] = True
+    uncounted = ~cp.mod_teacher | (cp.mod_teacher & ~cp.mod_skill & ~plain_led(cp))
+    if not modelled.all():  # skill-focus sessions of a subject without goals
+        uncounted |= cp.mod_teacher & cp.mod_skill
+    _zones(lp, cp, sh, weights, counted, uncounted)
+    value = _solve(lp, t0 + time_limit - time.monotonic(), integer=False)
+    cost = np.concatenate(lp.cost).astype(np.int64) if lp.cost else np.zeros(1, dtype=np.int64)
+    grid = int(np.gcd.reduce(cost[cost > 0])) if (cost > 0).any() else 1
+    out = JointBound(
+        scaled=None if value is None else _round_up(value, grid),
+        covered=joint_goals(cp),
+        columns=lp.n_cols,
+        rows=lp.n_rows,
+    )
+    log.info(
+        "joint bound: %s, %d columns, %d rows, %.2f s",
+        out.scaled,
+        lp.n_cols,
+        lp.n_rows,
+        time.monotonic() - t0,
+    )
     return out

@@ -1,0 +1,192 @@
+"""The joint bound (solvers/session_bound.py, ``joint_lower_bound``, and bound.joint_bound): every
+teacher-led goal in one LP, each counted session led by a teacher who may lead it, and a
+teacher's sessions over its fair load priced at the load_balance weight. It never exceeds a
+proven optimum, it sees a teacher pushed over its fair load where the per-subject session bound
+sees nothing, and ``plsched.solve`` states it.
+
+Weights in scaled units: a goal minute short 1000, a learner off target 200, a session over a
+teacher's fair load 1000 (load_balance 10, where the hand-sized schools of conftest.py set 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from plsched import Instance, parse_instance
+from plsched.compiled import compile_problem
+from plsched.generate import generate
+from plsched.scoring import scaled_weights, score
+from plsched.solvers.bound import goal_reach, joint_bound, lower_bound
+from plsched.solvers.cpsat.candidates import prepare
+from plsched.solvers.session_bound import joint_goals, plain_led
+from plsched.solving import solve
+
+from . import test_bound, test_session_bound
+from .conftest import independent, ready_for_a, school_dict, solve_checked, teacher
+
+OVER_FAIR = 1000  # scaled cost of a session over a teacher's fair load
+
+
+def _joint(instance: Instance) -> int | None:
+    cp = compile_problem(instance)
+    prep = prepare(cp)
+    return joint_bound(
+        cp, prep, scaled_weights(instance.policy), goal_reach(cp, prep), time_limit=20.0
+    )
+
+
+def _old(instance: Instance) -> int:
+    cp = compile_problem(instance)
+    return lower_bound(cp, prepare(cp), scaled_weights(instance.policy)).scaled
+
+
+def _three_by_three(**extra: Any) -> dict[str, Any]:
+    return {
+        "id": "small_group",
+        "teacher_required": True,
+        "min_size": 2,
+        "max_size": 3,
+        "target_size": 3,
+        "skill_focus": True,
+        "mix": "same_skill",
+        **extra,
+    }
+
+
+def _one_teacher_for_a() -> Instance:
+    # Nine learners ready for a, 60 minutes each; t1 alone is qualified for a (level 0), t2 for
+    # b and c. Sessions seat at most 3, so a needs 3 sessions of t1. Demand: 9 sittings at
+    # target 3 = 3 sessions; capacity 4 + 4, so each fair load is ceil(4 × 3/8) = 2: t1 leads
+    # one session over its fair load (1,000), the optimum. Per subject nothing is over a
+    # capacity (0).
+    doc = school_dict(
+        ready_for_a(*(f"l{i}" for i in range(9))),
+        [
+            teacher("t1", per_week=4, qualifications=_levels(0, 0)),
+            teacher("t2", per_week=4, qualifications=_levels(1, 2)),
+        ],
+        blocks=("mon-1", "mon-2", "tue-1", "tue-2"),
+        modalities=[_three_by_three(), independent()],
+        policy={"weights": {"load_balance": 10}},
+    )
+    return parse_instance(doc)
+
+
+def _levels(lo: int, hi: int) -> list[dict[str, Any]]:
+    return [{"subject": "math", "min_level": lo, "max_level": hi}]
+
+
+def _conference() -> Instance:
+    # _one_teacher_for_a, and a conference (teacher-led, no skill, 1..2, target 1) that six
+    # learners want for 60 minutes, led by t2 only, who has 4 sessions a week: 3 conferences
+    # of two learners (3 × 200) or more of one, over t2's fair load. Demand: 3 + 6 sessions,
+    # capacity 8, fair 4 each: t1 over by 0 with 3 (its fair load is now 4), t2 leads 4
+    # conferences at most; 6 sittings in at most 4 sessions of at most 2: at least 2 of two
+    # (400), the optimum: four conferences, two of them of two.
+    doc = school_dict(
+        ready_for_a(*(f"l{i}" for i in range(9))),
+        [
+            teacher("t1", per_week=4, qualifications=_levels(0, 0)),
+            teacher(
+                "t2",
+                per_week=4,
+                qualifications=_levels(1, 2),
+                modalities=["small_group", "conference"],
+            ),
+        ],
+        blocks=("mon-1", "mon-2", "tue-1", "tue-2"),
+        modalities=[
+            _three_by_three(),
+            independent(),
+            {
+                "id": "conference",
+                "teacher_required": True,
+                "min_size": 1,
+                "max_size": 2,
+                "target_size": 1,
+                "skill_focus": False,
+                "mix": "any",
+            },
+        ],
+        policy={"weights": {"load_balance": 10}},
+    )
+    for one in doc["learners"][:6]:
+        one["goals"].append(
+            {"subject": None, "modality": "conference", "minutes_per_week": 60, "focus": []}
+        )
+    return parse_instance(doc)
+
+
+HAND: dict[str, tuple[Callable[[], Instance], int]] = {
+    "one_teacher_for_a": (_one_teacher_for_a, OVER_FAIR),
+    "conference": (_conference, 400),
+}
+
+
+@pytest.mark.parametrize("name", list(HAND))
+def test_the_joint_bound_proves_a_load_the_other_bounds_miss(name: str) -> None:
+    build, value = HAND[name]
+    instance = build()
+    result = solve_checked(instance)
+    assert result.stats["solver_objective_scaled"] == value
+    assert _joint(instance) == value > test_session_bound._session_total(instance)
+    assert value >= _old(instance)
+    # plsched.solve states it (with workers=1 before the search, else beside it)
+    for workers in (1, 2):
+        found = solve(instance, time_limit=5, seed=0, workers=workers)
+        assert found.bound is not None and round(found.bound * 100) == value
+        assert found.status == "optimal"
+
+
+SCHOOLS: dict[str, Callable[[], Instance]] = {
+    **{f"bound_{k}": v for k, v in test_bound.SCHOOLS.items()},
+    **{f"session_{k}": v for k, v in test_session_bound.SCHOOLS.items()},
+    **{f"hand_{k}": v[0] for k, v in test_session_bound.HAND.items()},
+    **{f"crowded_{k}": v[0] for k, v in test_session_bound.CROWDED.items()},
+}
+
+
+@pytest.mark.parametrize("name", list(SCHOOLS))
+def test_the_joint_bound_never_exceeds_a_proven_optimum(name: str) -> None:
+    instance = SCHOOLS[name]()
+    result = solve_checked(instance)
+    optimum = result.stats["solver_objective_scaled"]
+    assert isinstance(optimum, int)
+    found = _joint(instance)
+    assert found is not None and 0 <= found <= optimum
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_joint_bound_stays_below_plans_found_on_the_small_preset(seed: int) -> None:
+    instance = parse_instance(generate("small", seed))
+    found = _joint(instance)
+    assert found is not None and found == _joint(instance)  # deterministic
+    result = solve(instance, time_limit=3, seed=0, workers=1)  # the bound before the search
+    assert result.status in ("optimal", "feasible")
+    assert found <= score(instance, result.plan).scaled
+    assert result.bound is not None and round(result.bound * 100) >= found
+
+
+def test_the_joint_bound_counts_every_teacher_led_goal() -> None:
+    instance = _conference()
+    cp = compile_problem(instance)
+    assert plain_led(cp).tolist() == [False, False, True]
+    assert joint_goals(cp).all()  # small_group and conference goals
+
+
+def test_the_learners_own_teachers_decide_whether_a_load_is_forced() -> None:
+    # t2 qualified for a too: the nine learners' three sessions are shared, nobody over
+    doc = _one_teacher_for_a().model_dump(mode="json")
+    doc["teachers"][1]["qualifications"] = _levels(0, 2)
+    assert _joint(parse_instance(doc)) == 0
+
+
+def test_the_joint_bound_sees_too_few_zones_for_the_learners_working_alone() -> None:
+    # test_session_bound's crowded hall: the zones rows count the crowding floor's sessions
+    build, floor, optimum = test_session_bound.CROWDED["crowded_hall"]
+    instance = build()
+    alone = test_session_bound._session_total(instance)
+    assert alone + floor * 200 == _joint(instance) == optimum
