@@ -25,7 +25,14 @@ from plsched.solvers.session_bound import joint_goals, plain_led
 from plsched.solving import solve
 
 from . import test_bound, test_session_bound
-from .conftest import independent, ready_for_a, school_dict, solve_checked, teacher
+from .conftest import (
+    independent,
+    ready_for_a,
+    school_dict,
+    small_group,
+    solve_checked,
+    teacher,
+)
 
 OVER_FAIR = 1000  # scaled cost of a session over a teacher's fair load
 
@@ -43,17 +50,8 @@ def _old(instance: Instance) -> int:
     return lower_bound(cp, prepare(cp), scaled_weights(instance.policy)).scaled
 
 
-def _three_by_three(**extra: Any) -> dict[str, Any]:
-    return {
-        "id": "small_group",
-        "teacher_required": True,
-        "min_size": 2,
-        "max_size": 3,
-        "target_size": 3,
-        "skill_focus": True,
-        "mix": "same_skill",
-        **extra,
-    }
+def _three_by_three() -> dict[str, Any]:
+    return small_group(min_size=2, max_size=3, target_size=3)
 
 
 def _one_teacher_for_a() -> Instance:

@@ -360,6 +360,22 @@ class _Subject:
     teams: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # (T,), (J,) c cols
 
 
+def _size_rows(
+    lp: _Model, c: np.ndarray, size: np.ndarray, d: np.ndarray, lo: int, hi: int, target: int
+) -> None:
+    """Sessions c, seats S and group_size d, column by column: min·c ≤ S ≤ max·c and
+    d ≥ ±(S − target·c)."""
+    for coef, low, high in ((lo, 0.0, np.inf), (hi, -np.inf, 0.0)):
+        r = lp.rows(c.size, low, high)
+        lp.add(r, size, 1.0)
+        lp.add(r, c, -float(coef))
+    for sign in (1.0, -1.0):
+        r = lp.rows(c.size, 0.0, np.inf)
+        lp.add(r, d, 1.0)
+        lp.add(r, size, -sign)
+        lp.add(r, c, sign * target)
+
+
 def _sessions(
     sub: _Subject, cp: CompiledProblem, sh: _Shared, mi: int, w_size: float
 ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -382,19 +398,10 @@ def _sessions(
     kk, jj = np.nonzero(ub > 0)
     if kk.size == 0:
         return None
-    n = kk.size
     c = sub.c[kk, mi, jj] = lp.cols(ub[kk, jj])
     size = sub.seats[kk, mi, jj] = lp.cols(ub[kk, jj] * hi)
     d = lp.cols(ub[kk, jj] * hi, w_size, integer=False)
-    for coef, low, high in ((lo, 0.0, np.inf), (hi, -np.inf, 0.0)):  # min·c ≤ S ≤ max·c
-        r = lp.rows(n, low, high)
-        lp.add(r, size, 1.0)
-        lp.add(r, c, -float(coef))
-    for sign in (1.0, -1.0):  # d ≥ ±(S − target·c)
-        r = lp.rows(n, 0.0, np.inf)
-        lp.add(r, d, 1.0)
-        lp.add(r, size, -sign)
-        lp.add(r, c, sign * target)
+    _size_rows(lp, c, size, d, lo, hi, target)
     n_j = sh.tau.size
     sub.total[mi] = lp.cols(ub.sum(axis=0))  # C[m, τ] = Σ_k c
     r = lp.rows(n_j, 0.0, 0.0)
@@ -537,27 +544,35 @@ def _seat_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) 
         lp.add(fill[yk[pick], yj[pick]], ycol[pick], -1.0)
 
 
+def _goal_minutes(
+    lp: _Model, cp: CompiledProblem, goals: np.ndarray, w_goal: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The shortfall columns of ``goals`` and two rows each, for the caller to add the goal's
+    sittings to: delivered minutes + short ≥ minutes (the caller adds τ per sitting), and the
+    sittings cut, sittings + short / r ≥ q (module docstring, "Sittings"; the caller adds 1 per
+    sitting). Returns the two row arrays."""
+    minutes = cp.goal_minutes[goals].astype(np.float64)
+    short = lp.cols(minutes, w_goal, integer=False)
+    got = lp.rows(goals.size, minutes, np.inf)
+    lp.add(got, short, 1.0)
+    longest = np.where(cp.learner_available, cp.block_minutes[None, :], 0).max(axis=1)
+    tau = np.maximum(1, longest[cp.goal_learner[goals]]).astype(np.float64)
+    q = np.ceil(minutes / tau)
+    sit = lp.rows(goals.size, q, np.inf)
+    lp.add(sit, short, 1.0 / np.maximum(1.0, minutes - tau * (q - 1)))
+    return got, sit
+
+
 def _goal_rows(sub: _Subject, cp: CompiledProblem, sh: _Shared, w_goal: float) -> None:
-    """short_g ≥ minutes_g − Σ_τ τ·(y + o + p of g's learner and modality)."""
+    """short_g ≥ minutes_g − Σ_τ τ·(y + o + p of g's learner and modality), and the sittings
+    cut on Σ_τ (y + o + p)."""
     lp, n_m = sub.lp, len(sub.mods)
     local = np.full(len(cp.modality_ids), -1, dtype=np.int64)
     local[sub.mods] = np.arange(n_m)
     goals = np.flatnonzero((cp.goal_subject == sub.s) & (local[cp.goal_modality] >= 0))
     if goals.size == 0:
         return
-    minutes = cp.goal_minutes[goals].astype(np.float64)
-    rows = lp.rows(goals.size, minutes, np.inf)
-    short = lp.cols(minutes, w_goal, integer=False)
-    lp.add(rows, short, 1.0)
-    # sittings: a goal of m minutes met in blocks of at most τ minutes needs q = ⌈m/τ⌉ of
-    # them; with q − j sittings it is short by r + τ·(j − 1) ≥ j·r (r = m − τ·(q − 1)), so
-    # sittings + short / r ≥ q
-    longest = np.where(cp.learner_available, cp.block_minutes[None, :], 0).max(axis=1)
-    tau = np.maximum(1, longest[cp.goal_learner[goals]]).astype(np.float64)
-    q = np.ceil(minutes / tau)
-    r = np.maximum(1.0, minutes - tau * (q - 1))
-    sit = lp.rows(goals.size, q, np.inf)
-    lp.add(sit, short, 1.0 / r)
+    rows, sit = _goal_minutes(lp, cp, goals, w_goal)
     goal_key = cp.goal_learner[goals] * n_m + local[cp.goal_modality[goals]]
     order = np.argsort(goal_key, kind="stable")
     sorted_keys = goal_key[order]
@@ -772,15 +787,7 @@ def _plain_led(
         n = lp.cols(ub)
         size = lp.cols(ub * hi)
         d = lp.cols(ub * hi, w_size, integer=False)
-        for coef, low, high in ((lo, 0.0, np.inf), (hi, -np.inf, 0.0)):  # min·n ≤ S ≤ max·n
-            r = lp.rows(n_j, low, high)
-            lp.add(r, size, 1.0)
-            lp.add(r, n, -float(coef))
-        for sign in (1.0, -1.0):  # d ≥ ±(S − target·n)
-            r = lp.rows(n_j, 0.0, np.inf)
-            lp.add(r, d, 1.0)
-            lp.add(r, size, -sign)
-            lp.add(r, n, sign * target)
+        _size_rows(lp, n, size, d, lo, hi, target)
         for cols, cap in ((n, _per_length(zones, sh)), (size, _per_length(seats, sh))):
             lp.add(lp.rows(n_j, -np.inf, cap.astype(np.float64)), cols, 1.0)  # rule 3
         classes.append((leads, n))
@@ -798,16 +805,8 @@ def _plain_led(
         seat = lp.rows(n_j, 0.0, np.inf)  # S ≥ Σ_g z (other learners may fill seats)
         lp.add(seat, size, 1.0)
         lp.add(seat[ji], z, -1.0)
-        minutes = cp.goal_minutes[goals].astype(np.float64)
-        short = lp.cols(minutes, w_goal, integer=False)
-        got = lp.rows(goals.size, minutes, np.inf)  # Σ τ·z + short ≥ minutes
-        lp.add(got, short, 1.0)
+        got, sit = _goal_minutes(lp, cp, goals, w_goal)
         lp.add(got[gi], z, sh.tau[ji].astype(np.float64))
-        longest = np.where(cp.learner_available[learners], cp.block_minutes[None, :], 0)
-        tau = np.maximum(1, longest.max(axis=1)).astype(np.float64)
-        q = np.ceil(minutes / tau)
-        sit = lp.rows(goals.size, q, np.inf)  # sittings + short / r ≥ q (see _goal_rows)
-        lp.add(sit, short, 1.0 / np.maximum(1.0, minutes - tau * (q - 1)))
         lp.add(sit[gi], z, 1.0)
         out.append((n, size))
     return out
