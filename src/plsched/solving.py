@@ -235,10 +235,9 @@ def solve(
     # the joint relaxation, a stronger bound that takes seconds (12 s on the large preset),
     # runs beside the search (HiGHS releases the GIL); with workers=1, before it, so that the
     # same input gives the same bound
-    joint: Future[int | None] | None = None
     pool = None if deterministic else ThreadPoolExecutor(max_workers=1)
     if pool is None:
-        joint = Future()
+        joint: Future[int | None] = Future()
         joint.set_result(
             joint_bound(cp, prep, weights, lb.reaches, time_limit=max(10.0, opts.time_limit))
         )
