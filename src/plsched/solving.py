@@ -135,7 +135,11 @@ def solve(
     deterministic = opts.workers == 1
     timings: dict[str, float] = {}
 
+    joint: list[Future[int | None]] = []  # the joint bound, once started (see below)
+
     def report(objective: float | None, bound: float | None, phase: str) -> None:
+        if bound is not None and joint and joint[0].done() and joint[0].exception() is None:
+            bound = max(bound, (joint[0].result() or 0) / SCALE)
         for cb in callbacks or ():
             cb(Progress(time.monotonic() - t0, objective, bound, phase))
 
@@ -235,20 +239,25 @@ def solve(
     # the joint relaxation, a stronger bound that takes seconds (12 s on the large preset),
     # runs beside the search (HiGHS releases the GIL); with workers=1, before it, so that the
     # same input gives the same bound
-    pool = None if deterministic else ThreadPoolExecutor(max_workers=1)
-    if pool is None:
-        joint: Future[int | None] = Future()
-        joint.set_result(
-            joint_bound(cp, prep, weights, lb.reaches, time_limit=max(10.0, opts.time_limit))
-        )
+    if deterministic:
+        joint.append(Future())
+        try:
+            joint[0].set_result(
+                joint_bound(cp, prep, weights, lb.reaches, time_limit=max(10.0, opts.time_limit))
+            )
+        except Exception as exc:  # reported where the thread's would be
+            joint[0].set_exception(exc)
     else:
-        joint = pool.submit(
-            joint_bound,
-            cp,
-            prep,
-            weights,
-            lb.reaches,
-            time_limit=max(0.1, deadline - JOIN_MARGIN - time.monotonic()),
+        pool = ThreadPoolExecutor(max_workers=1)
+        joint.append(
+            pool.submit(
+                joint_bound,
+                cp,
+                prep,
+                weights,
+                lb.reaches,
+                time_limit=max(0.1, deadline - JOIN_MARGIN - time.monotonic()),
+            )
         )
         pool.shutdown(wait=False)
 
@@ -355,9 +364,12 @@ def solve(
     timings["improvement"] = time.monotonic() - t
     t = time.monotonic()
     try:
-        stronger = joint.result(timeout=max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
+        stronger = joint[0].result(timeout=max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
     except TimeoutError:  # HiGHS overran its time limit: the bound found so far stands
         log.info("the joint bound did not finish within the time limit")
+        stronger = None
+    except Exception:  # a bound that failed leaves the plan and the other bounds
+        log.warning("the joint bound failed; the other bounds stand", exc_info=True)
         stronger = None
     timings["joint_bound_wait"] = time.monotonic() - t
     if stronger is not None and stronger > bound_scaled:

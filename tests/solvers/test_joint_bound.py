@@ -10,19 +10,20 @@ teacher's fair load 1000 (load_balance 10, where the hand-sized schools of conft
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from plsched import Instance, parse_instance
+from plsched import Instance, parse_instance, solving
 from plsched.compiled import compile_problem
 from plsched.generate import generate
 from plsched.scoring import scaled_weights, score
 from plsched.solvers.bound import goal_reach, joint_bound, lower_bound
 from plsched.solvers.cpsat.candidates import prepare
 from plsched.solvers.session_bound import joint_goals, plain_led
-from plsched.solving import solve
+from plsched.solving import Progress, solve
 
 from . import test_bound, test_session_bound
 from .conftest import (
@@ -188,3 +189,33 @@ def test_the_joint_bound_sees_too_few_zones_for_the_learners_working_alone() -> 
     instance = build()
     alone = test_session_bound._session_total(instance)
     assert alone + floor * 200 == _joint(instance) == optimum
+
+
+def test_progress_reports_carry_the_joint_bound_once_it_is_known() -> None:
+    instance = parse_instance(generate("small", 1))
+    found = _joint(instance)
+    assert found is not None and found > _old(instance)
+    seen: list[Progress] = []
+    solve(instance, time_limit=3, seed=0, workers=1, callbacks=[seen.append])
+    # with workers=1 it is known before the search: every report after the construction's
+    first, *after = seen
+    assert first.phase == "construction" and first.bound is not None
+    assert round(first.bound * 100) < found
+    assert after and all(p.bound is not None and round(p.bound * 100) >= found for p in after)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_joint_bound_that_fails_leaves_the_plan_and_the_other_bounds(
+    workers: int, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("no HiGHS today")
+
+    monkeypatch.setattr(solving, "joint_bound", broken)
+    instance = HAND["one_teacher_for_a"][0]()
+    with caplog.at_level(logging.WARNING, logger="plsched.solving"):
+        result = solve(instance, time_limit=5, seed=0, workers=workers)
+    assert result.status in ("optimal", "feasible")
+    assert result.bound is not None and round(result.bound * 100) == _old(instance)
+    assert "bound" not in result.stats
+    assert any("joint bound failed" in r.getMessage() for r in caplog.records)
