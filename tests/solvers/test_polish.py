@@ -469,3 +469,26 @@ def test_a_pool_holding_learners_who_avoid_each_other_keeps_two_sessions() -> No
     _, _, _, polished = _polished(instance, plan)
     assert len(polished.sessions) == 2
     assert check(instance, polished).ok
+
+
+def test_a_teacher_over_its_fair_load_hands_a_session_to_a_free_colleague() -> None:
+    # six learners, two blocks, two teachers: fair loads are 1 each (2 sessions of demand, 2
+    # + 2 of capacity). t1 leads both sessions, one over its fair load (1,000); t2, free at
+    # mon-2, takes that session and nobody's teachers change in number
+    instance = school(
+        ready_for_a(*(f"l{x}" for x in range(6))),
+        [teacher("t1"), teacher("t2")],
+        blocks=("mon-1", "mon-2"),
+        policy={"weights": {"load_balance": 10}},
+    )
+    cp = compile_problem(instance)
+    assert cp.teacher_fair.tolist() == [1, 1]
+    sg = cp.modality_index["small_group"]
+    ind = cp.modality_index["independent"]
+    plan = [Sess(b, sg, 0, 0, 0, 0, tuple(range(3 * b, 3 * b + 3))) for b in range(2)]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (x,)) for b in range(2) for x in range(6) if x // 3 != b]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 1000
+    assert sorted(s.teacher for s in polished.sessions if s.teacher) == ["t1", "t2"]
+    assert score(instance, polished).raw["load_balance"] == 0
+    assert check(instance, polished).ok

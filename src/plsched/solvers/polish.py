@@ -1,5 +1,6 @@
 """Local search on a whole plan: move one learner to another session of the same block, swap
-the teachers of two sessions of a block, or change a session's skill — whenever the objective
+the teachers of two sessions of a block, hand a session of a teacher over its fair load to a
+free one below it (``_hand_overs``), or change a session's skill — whenever the objective
 falls and every hard rule still holds.
 
 Compound moves, each priced move by move and undone unless the whole pays: a learner's
@@ -16,10 +17,11 @@ slowly: teacher continuity (a learner's sessions of a subject spread over severa
 off-focus minutes, goal minutes left short while a session with room meets, and group sizes.
 
 Each move's change of objective is computed exactly from counters kept up to date (the terms of
-docs/objective.md restricted to what the move touches); ``load_balance`` never changes, since
-no session is created or removed. Teacherless sessions of one block, modality, subject and room
-are kept as one *pool* with its session count, as the CP-SAT model counts them, and split into
-sessions of optimal sizes at the end.
+docs/objective.md restricted to what the move touches); ``load_balance`` changes only where
+a move opens, closes or hands over a teacher-led session (``_State.load_delta``).
+Teacherless sessions of one block, modality, subject and room are kept as one *pool* with its
+session count, as the CP-SAT model counts them, and split into sessions of optimal sizes at
+the end.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class PolishStats:
     passes: int = 0
     moves: int = 0
     swaps: int = 0
+    handed_over: int = 0
     learner_swaps: int = 0
     shifts: int = 0
     retargets: int = 0
@@ -461,6 +464,54 @@ class _State:
                 seen[new] += 1
         a.teacher, b.teacher = b.teacher, a.teacher
 
+    def hand_over_delta(self, i: int, u: int) -> int | None:
+        """The change of the objective when teacher u, free at its block, leads session i in
+        place of its teacher; None when u may not (rule 2, its tags, its maxima)."""
+        cp = self.cp
+        s = self.sessions[i]
+        b, t = s.block, s.teacher
+        if (
+            u == t
+            or not cp.teacher_available[u, b]
+            or u in self.led[b]
+            or self.day_led[(u, int(cp.block_day[b]))] >= cp.teacher_max_day[u]
+            or self.week[u] >= cp.teacher_max_week[u]
+            or not self._teacher_fits(u, s)
+        ):
+            return None
+        d = self.load_delta(t, -1) + self.load_delta(u, 1)
+        if s.subject >= 0:
+            for x in s.members:
+                seen = self.teachers[(x, s.subject)]
+                before = sum(1 for v in seen.values() if v > 0)
+                after = before - int(seen[t] == 1) + int(seen[u] <= 0)
+                d += self.w["continuity"] * (max(0, after - 1) - max(0, before - 1))
+        if self.previous:
+            new = (s.modality, s.subject, s.skill, u)
+            for x in s.members:
+                prev = self.previous.get((x, b))
+                if prev is not None:
+                    d += self.w["stability"] * (int(prev != new) - int(prev != s.key))
+        return d
+
+    def apply_hand_over(self, i: int, u: int) -> None:
+        s = self.sessions[i]
+        b, t, day = s.block, s.teacher, int(self.cp.block_day[s.block])
+        self.week[t] -= 1
+        self.week[u] += 1
+        self.day_led[(t, day)] -= 1
+        self.day_led[(u, day)] += 1
+        self.led[b].discard(t)
+        self.led[b].add(u)
+        if s.subject >= 0:
+            for x in s.members:
+                seen = self.teachers[(x, s.subject)]
+                seen[t] -= 1
+                if seen[t] <= 0:
+                    del seen[t]
+                seen[u] += 1
+        s.teacher = u
+
     # ---------------------------------------------------------------- skill changes
     def retarget_delta(self, i: int, k: int) -> int | None:
         cp, prep = self.cp, self.prep
@@ -712,6 +763,7 @@ def polish(
             _open_groups,
             _reblock,
             _close_sessions,
+            _hand_overs,
             _recount_pools,
             _drain_groups,
             _rebalance_pools,
@@ -728,6 +780,7 @@ def polish(
     stats.seconds = time.monotonic() - t0
     log.info(
         "polish: %d passes, %d moves, %d learner swaps, %d block shifts, %d teacher swaps, "
+        "%d sessions handed over, "
         "%d skill changes, %d new sessions, %d pool recounts, %d pools from groups, "
         "%d room spreads, %d regroupings, %d new groups, %d groups moved, %d closed, gain %d, "
         "%.1f s",
@@ -736,6 +789,7 @@ def polish(
         stats.learner_swaps,
         stats.shifts,
         stats.swaps,
+        stats.handed_over,
         stats.retargets,
         stats.opened,
         stats.recounted,
@@ -764,6 +818,33 @@ def _teacher_swaps(st: _State, stats: PolishStats) -> int:
                     st.apply_swap(i, j)
                     stats.swaps += 1
                     gained -= d
+    return gained
+
+
+def _hand_overs(st: _State, stats: PolishStats) -> int:
+    """A session of a teacher over its fair load goes to a teacher below its own who is free
+    at the block and may lead it, where the load saved pays for the members' continuity: the
+    only move here that changes load_balance without opening or closing a session (large
+    preset: 73 community meetings of teachers over their fair loads had such a teacher)."""
+    cp = st.cp
+    gained = 0
+    below = [u for u in range(cp.n_teachers) if st.week[u] < int(cp.teacher_fair[u])]
+    if not below:
+        return 0
+    for i, s in _led_sessions(st):
+        if st.week[s.teacher] <= int(cp.teacher_fair[s.teacher]):
+            continue
+        best, best_u = 0, -1
+        for u in below:
+            if st.week[u] >= int(cp.teacher_fair[u]):
+                continue
+            d = st.hand_over_delta(i, u)
+            if d is not None and d < best:
+                best, best_u = d, u
+        if best_u >= 0:
+            st.apply_hand_over(i, best_u)
+            stats.handed_over += 1
+            gained -= best
     return gained
 
 
