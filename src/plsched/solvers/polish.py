@@ -418,51 +418,7 @@ class _State:
             or not self._teacher_fits(a.teacher, b)
         ):
             return None
-        d = 0
-        if a.subject >= 0 or b.subject >= 0:
-            # apply to a then b on a scratch copy of the counters of the members concerned
-            d = self.w["continuity"] * self._swap_continuity(a, b)
-        if self.previous:
-            ka_new = (a.modality, a.subject, a.skill, b.teacher)
-            kb_new = (b.modality, b.subject, b.skill, a.teacher)
-            for s, new in ((a, ka_new), (b, kb_new)):
-                for x in s.members:
-                    prev = self.previous.get((x, s.block))
-                    if prev is not None:
-                        d += self.w["stability"] * (int(prev != new) - int(prev != s.key))
-        return d
-
-    def _swap_continuity(self, a: _Session, b: _Session) -> int:
-        changes: dict[tuple[int, int], Counter[int]] = {}
-        for s, new in ((a, b.teacher), (b, a.teacher)):
-            if s.subject < 0:
-                continue
-            for x in s.members:
-                key = (x, s.subject)
-                if key not in changes:
-                    changes[key] = Counter(self.teachers[key])
-                c = changes[key]
-                c[s.teacher] -= 1
-                c[new] += 1
-        d = 0
-        for key, c in changes.items():
-            before = len(self.teachers[key])
-            after = sum(1 for v in c.values() if v > 0)
-            d += max(0, after - 1) - max(0, before - 1)
-        return d
-
-    def apply_swap(self, i: int, j: int) -> None:
-        a, b = self.sessions[i], self.sessions[j]
-        for s, new in ((a, b.teacher), (b, a.teacher)):
-            if s.subject < 0:
-                continue
-            for x in s.members:
-                seen = self.teachers[(x, s.subject)]
-                seen[s.teacher] -= 1
-                if seen[s.teacher] == 0:
-                    del seen[s.teacher]
-                seen[new] += 1
-        a.teacher, b.teacher = b.teacher, a.teacher
+        return self._new_teachers_delta([(a, b.teacher), (b, a.teacher)])
 
     def hand_over_delta(self, i: int, u: int) -> int | None:
         """The change of the objective when teacher u, free at its block, leads session i in
@@ -479,20 +435,52 @@ class _State:
             or not self._teacher_fits(u, s)
         ):
             return None
-        d = self.load_delta(t, -1) + self.load_delta(u, 1)
+        return self.load_delta(t, -1) + self.load_delta(u, 1) + self._new_teachers_delta([(s, u)])
+
+    def _new_teachers_delta(self, change: list[tuple[_Session, int]]) -> int:
+        """The change of continuity and stability when each session of ``change`` gets its new
+        teacher (applied in turn on a scratch copy of the counters of the members concerned)."""
+        seen: dict[tuple[int, int], Counter[int]] = {}
+        for s, new in change:
+            if s.subject < 0:
+                continue
+            for x in s.members:
+                key = (x, s.subject)
+                if key not in seen:
+                    seen[key] = Counter(self.teachers[key])
+                c = seen[key]
+                c[s.teacher] -= 1
+                c[new] += 1
+        d = 0
+        for key, c in seen.items():
+            before = len(self.teachers[key])
+            after = sum(1 for v in c.values() if v > 0)
+            d += self.w["continuity"] * (max(0, after - 1) - max(0, before - 1))
+        if self.previous:
+            for s, new in change:
+                rekeyed = (s.modality, s.subject, s.skill, new)
+                for x in s.members:
+                    prev = self.previous.get((x, s.block))
+                    if prev is not None:
+                        d += self.w["stability"] * (int(prev != rekeyed) - int(prev != s.key))
+        return d
+
+    def _set_teacher(self, s: _Session, new: int) -> None:
+        """Session s's teacher becomes ``new`` in its members' continuity counters and in s."""
         if s.subject >= 0:
             for x in s.members:
                 seen = self.teachers[(x, s.subject)]
-                before = sum(1 for v in seen.values() if v > 0)
-                after = before - int(seen[t] == 1) + int(seen[u] <= 0)
-                d += self.w["continuity"] * (max(0, after - 1) - max(0, before - 1))
-        if self.previous:
-            new = (s.modality, s.subject, s.skill, u)
-            for x in s.members:
-                prev = self.previous.get((x, b))
-                if prev is not None:
-                    d += self.w["stability"] * (int(prev != new) - int(prev != s.key))
-        return d
+                seen[s.teacher] -= 1
+                if seen[s.teacher] == 0:
+                    del seen[s.teacher]
+                seen[new] += 1
+        s.teacher = new
+
+    def apply_swap(self, i: int, j: int) -> None:
+        a, b = self.sessions[i], self.sessions[j]
+        ta, tb = a.teacher, b.teacher
+        self._set_teacher(a, tb)
+        self._set_teacher(b, ta)
 
     def apply_hand_over(self, i: int, u: int) -> None:
         s = self.sessions[i]
@@ -503,14 +491,7 @@ class _State:
         self.day_led[(u, day)] += 1
         self.led[b].discard(t)
         self.led[b].add(u)
-        if s.subject >= 0:
-            for x in s.members:
-                seen = self.teachers[(x, s.subject)]
-                seen[t] -= 1
-                if seen[t] <= 0:
-                    del seen[t]
-                seen[u] += 1
-        s.teacher = u
+        self._set_teacher(s, u)
 
     # ---------------------------------------------------------------- skill changes
     def retarget_delta(self, i: int, k: int) -> int | None:
