@@ -220,9 +220,7 @@ def crowding_floor(cp: CompiledProblem) -> np.ndarray:
             t_avail[cp.teacher_modalities[:, led].any(axis=1)].sum(axis=0), open_zones
         )
         for m in led:
-            feat = int(cp.mod_features[m])
-            rooms = (cp.room_features & feat) == feat
-            zones = (cp.room_zones[rooms, None] * open_rooms[rooms]).sum(axis=0)
+            zones = _open_rooms(cp, int(cp.mod_features[m]))[0]
             take = np.minimum(
                 np.minimum(t_avail[cp.teacher_modalities[:, m]].sum(axis=0), zones), left
             )
@@ -313,6 +311,15 @@ def _shared(cp: CompiledProblem, prep: Prepared) -> _Shared:
     )
 
 
+def _open_rooms(cp: CompiledProblem, features: int) -> tuple[np.ndarray, np.ndarray]:
+    """(B,) zones and (B,) seats of the open rooms that have every feature of ``features``."""
+    rooms = (cp.room_features & features) == features
+    open_rooms = cp.room_available[rooms]
+    zones: np.ndarray = (cp.room_zones[rooms, None] * open_rooms).sum(axis=0)
+    seats: np.ndarray = (cp.room_capacity[rooms, None] * open_rooms).sum(axis=0)
+    return zones, seats
+
+
 def _per_length(mask: np.ndarray, sh: _Shared) -> np.ndarray:
     """(..., B) → (..., J): sums over the blocks of each length."""
     out = np.zeros((*mask.shape[:-1], sh.tau.size), dtype=np.int64)
@@ -385,10 +392,7 @@ def _sessions(
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
     can = cp.teacher_modalities[:, m][:, None] & cp.teacher_can_skill[:, skills]  # (T, K)
     n_teach = can.T.astype(np.float32) @ cp.teacher_available.astype(np.float32)  # (K, B)
-    feat = int(cp.mod_features[m] | cp.subject_features[s])
-    rooms = (cp.room_features & feat) == feat
-    zones = (cp.room_zones[rooms, None] * cp.room_available[rooms]).sum(axis=0)
-    seats = (cp.room_capacity[rooms, None] * cp.room_available[rooms]).sum(axis=0)
+    zones, seats = _open_rooms(cp, int(cp.mod_features[m] | cp.subject_features[s]))
     if cp.mod_mix[m] == MIX_SAME_SKILL:
         peers = sh.peers[skills] >= lo
     else:
@@ -667,6 +671,13 @@ def _solve(lp: _Model, time_limit: float, *, integer: bool) -> float | None:
     return float(dual)
 
 
+def _grid(lp: _Model) -> int:
+    """The greatest common divisor of the model's positive costs (1 if none): every plan's
+    cost at its point is a multiple of it (module docstring, "Solving")."""
+    cost = np.concatenate(lp.cost).astype(np.int64) if lp.cost else np.zeros(1, dtype=np.int64)
+    return int(np.gcd.reduce(cost[cost > 0])) if (cost > 0).any() else 1
+
+
 def _round_up(value: float, grid: int) -> int:
     """The least multiple of ``grid`` at least ``value`` less a margin for floating point."""
     safe = value - 1e-6 * max(1.0, abs(value))
@@ -711,8 +722,7 @@ def session_lower_bounds(
             found[i] = dual if found[i] is None else max(dual, float(found[i] or 0.0))
     out = []
     for i, s in enumerate(subjects):
-        cost = np.concatenate(models[i].cost).astype(np.int64) if models[i].cost else np.zeros(1)
-        grid = int(np.gcd.reduce(cost[cost > 0])) if (cost > 0).any() else 1
+        grid = _grid(models[i])
         value = found[i]
         out.append(
             SubjectBound(
@@ -777,10 +787,7 @@ def _plain_led(
     for m in np.flatnonzero(plain_led(cp)).tolist():
         lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
         leads = cp.teacher_modalities[:, m]
-        feat = int(cp.mod_features[m])
-        rooms = (cp.room_features & feat) == feat
-        zones = (cp.room_zones[rooms, None] * cp.room_available[rooms]).sum(axis=0)
-        seats = (cp.room_capacity[rooms, None] * cp.room_available[rooms]).sum(axis=0)
+        zones, seats = _open_rooms(cp, int(cp.mod_features[m]))
         teach = t_avail[leads].sum(axis=0)
         open_b = (teach > 0) & (zones > 0)
         ub = _per_length(np.where(open_b, np.minimum(teach, zones), 0), sh).astype(np.float64)
@@ -873,7 +880,7 @@ def _zones(
     the learners present; the others' group_size is at least ``Q − A·p`` and ``t·p − Q`` (A,
     t: the largest and the least target_size of those modalities)."""
     n_j = sh.tau.size
-    zones = _per_length((cp.room_zones[:, None] * cp.room_available).sum(axis=0), sh)
+    zones = _per_length(_open_rooms(cp, 0)[0], sh)
     present = _per_length(cp.learner_available.sum(axis=0), sh)
     zone_rows = lp.rows(n_j, -np.inf, zones.astype(np.float64))
     seat_rows = lp.rows(n_j, present.astype(np.float64), present.astype(np.float64))
@@ -923,10 +930,8 @@ def joint_lower_bound(
         uncounted |= cp.mod_teacher & cp.mod_skill
     _zones(lp, cp, sh, weights, counted, uncounted)
     value = _solve(lp, t0 + time_limit - time.monotonic(), integer=False)
-    cost = np.concatenate(lp.cost).astype(np.int64) if lp.cost else np.zeros(1, dtype=np.int64)
-    grid = int(np.gcd.reduce(cost[cost > 0])) if (cost > 0).any() else 1
     out = JointBound(
-        scaled=None if value is None else _round_up(value, grid),
+        scaled=None if value is None else _round_up(value, _grid(lp)),
         covered=joint_goals(cp),
         columns=lp.n_cols,
         rows=lp.n_rows,
