@@ -28,7 +28,7 @@ from plsched.solvers.construction import construct
 from plsched.solvers.cpsat.candidates import Prepared, prepare
 from plsched.solvers.cpsat.model import WindowModel
 from plsched.solvers.cpsat.window import Window
-from plsched.solvers.lns import improve
+from plsched.solvers.lns import improve, unmet_minutes
 from plsched.solvers.polish import PolishStats, polish
 from plsched.solvers.standing import SESSION_SHARES, construct_standing
 from plsched.solvers.state import (
@@ -313,6 +313,10 @@ def solve(
         plan, first = local_search(plan, t + 0.6 * (deadline - t))
         objective -= first.gain
         report(objective / SCALE, bound_scaled / SCALE, "polish")
+        # goal minutes short beyond what the bound proves unavoidable are worth more than
+        # another start: CP-SAT windows around those learners get a third of what is left
+        if _short_minutes(cp, plan) > lb.shortfall_minutes:
+            reserve = 0.2 * (deadline - time.monotonic())
         # polished standing-group plans of other seeds differ by a few per cent, more than the
         # CP-SAT windows gain: while another start and its local search fit, try one
         restarts = 0
@@ -431,6 +435,11 @@ def solve(
     return Result(
         status, schedule, objective_f, bound_f, gap, dict(final.weighted), unmet, timings, stats
     )
+
+
+def _short_minutes(cp: CompiledProblem, plan: list[Sess]) -> int:
+    """Goal minutes the plan leaves short, over every learner."""
+    return int(unmet_minutes(cp, plan).sum())
 
 
 def _unplaced(cp: CompiledProblem, plan: list[Sess]) -> str:

@@ -492,3 +492,56 @@ def test_a_teacher_over_its_fair_load_hands_a_session_to_a_free_colleague() -> N
     assert sorted(s.teacher for s in polished.sessions if s.teacher) == ["t1", "t2"]
     assert score(instance, polished).raw["load_balance"] == 0
     assert check(instance, polished).ok
+
+
+def _quiet_school(quiet_zones: int, b_goals: bool = True) -> Instance:
+    """l1-l3 (short of 60 minutes, their groups must meet in a quiet room), b1-b2 (ready for
+    b; with no goal unless ``b_goals``) and two idle learners (i0-i1); t1 and t2; a hall of
+    two zones and a quiet room."""
+    ind = independent(max_size=30, target_size=2)
+    idle = [{**learner(f"i{x}", []), "goals": []} for x in range(2)]
+    bs = [x if b_goals else {**x, "goals": []} for x in ready_for_b("b1", "b2")]
+    quiet = {"teacher": [], "room": ["quiet"]}
+    return school(
+        ready_for_a("l1", "l2", "l3", needs=quiet) + bs + idle,
+        [teacher("t1"), teacher("t2")],
+        rooms=[
+            room("hall", zones=2),
+            room("quiet", capacity=10, zones=quiet_zones, features=["quiet"]),
+        ],
+        modalities=[small_group(), ind],
+    )
+
+
+def test_a_pool_in_another_room_with_the_features_gives_a_zone_to_a_new_group() -> None:
+    # the quiet room's two zones hold the pool of b1, b2 and the idle learners (two sessions
+    # of two, on target; none of them has a goal): it meets in one session fewer and l1-l3
+    # get a group there with t1; their pool in the hall (3, 1 off target) is gone, and two of
+    # the others then move to the hall: all on target
+    instance = _quiet_school(quiet_zones=2, b_goals=False)
+    cp = compile_problem(instance)
+    m = cp.modality_index["independent"]
+    plan = [Sess(0, m, -1, -1, -1, 0, (0, 1, 2)), Sess(0, m, -1, -1, -1, 1, (3, 4))]
+    plan.append(Sess(0, m, -1, -1, -1, 1, (5, 6)))
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 600 * 100 + 1 * 2 * 100
+    led = [(s.room, sorted(s.learners)) for s in polished.sessions if s.teacher]
+    assert led == [("quiet", ["l1", "l2", "l3"])]
+    assert check(instance, polished).ok
+
+
+def test_a_group_leaves_the_room_a_new_group_needs_for_one_a_pool_gives_up() -> None:
+    # the quiet room's only zone holds t2's group of b1-b2, who need no quiet room; the hall's
+    # two zones hold l1-l3 and the idle learners working alone (two sessions of 2.5: 1 off
+    # target). t2's group moves to the hall, whose pool meets in one session of the two idle
+    # learners (on target), and l1-l3 get a group with t1 in the quiet room
+    instance = _quiet_school(quiet_zones=1)
+    cp = compile_problem(instance)
+    ind, sg = cp.modality_index["independent"], cp.modality_index["small_group"]
+    plan = [Sess(0, sg, 0, 1, 1, 1, (3, 4)), Sess(0, ind, -1, -1, -1, 0, (0, 1, 5))]
+    plan.append(Sess(0, ind, -1, -1, -1, 0, (2, 6)))
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 600 * 100 + 1 * 2 * 100
+    led = sorted((s.teacher, s.room, sorted(s.learners)) for s in polished.sessions if s.teacher)
+    assert led == [("t1", "quiet", ["l1", "l2", "l3"]), ("t2", "hall", ["b1", "b2"])]
+    assert check(instance, polished).ok

@@ -26,7 +26,7 @@ from plsched.solvers.cpsat.model import WindowModel
 from plsched.solvers.cpsat.window import Window
 from plsched.solvers.state import Sess
 
-__all__ = ["LnsStats", "improve"]
+__all__ = ["LnsStats", "improve", "unmet_minutes"]
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def _overlap(cp: CompiledProblem) -> np.ndarray:
     return result
 
 
-def _unmet_learners(cp: CompiledProblem, plan: list[Sess]) -> np.ndarray:
+def unmet_minutes(cp: CompiledProblem, plan: list[Sess]) -> np.ndarray:
     """(L,) minutes short over all goals for the current plan."""
     got: dict[tuple[int, int, int], int] = {}
     for s in plan:
@@ -88,11 +88,19 @@ def _window(
             return None
         b = int(rng.choice(pooled))
         able = cp.teacher_available[:, b] & ((cp.teacher_can_skill & allowed[learner]).any(axis=1))
+        need = cp.learner_need_tags[learner]
+        tagged = able & ((cp.teacher_tags & need) == need)
+        if tagged.any():  # only they may lead a session the learner is in
+            able = tagged
         if not able.any():
             able = cp.teacher_available[:, b]
         if not able.any():
             return None
         seed_t = int(rng.choice(np.flatnonzero(able)))
+        if tagged.any() and rng.random() < 0.5:
+            # the few teachers who may lead the learner's sessions, over their week: their
+            # groups can make room for the learner where one more session cannot be opened
+            return _teacher_week(cp, plan, rng, np.flatnonzero(tagged), learner, short)
     else:
         seed_s = led[int(rng.integers(len(led)))]
         b, seed_t = seed_s.block, seed_s.teacher
@@ -144,6 +152,44 @@ def _window(
     )
 
 
+def _teacher_week(
+    cp: CompiledProblem,
+    plan: list[Sess],
+    rng: np.random.Generator,
+    able: np.ndarray,
+    learner: int,
+    short: np.ndarray,
+) -> Window:
+    """Two of the ``able`` teachers over the blocks either leads and those where ``learner``
+    works alone (at most 12), with the learner and a few teacherless learners free in each."""
+    pair = {int(t) for t in rng.choice(able, min(2, able.size), replace=False)}
+    led = {s.block for s in plan if s.teacher in pair}
+    alone = {s.block for s in plan if s.teacher < 0 and learner in s.members}
+    blocks = sorted(led | alone)
+    if len(blocks) > 12:
+        both = sorted(led & alone)
+        rest = [b for b in blocks if b not in led & alone]
+        take = 12 - min(12, len(both))
+        picked = [int(b) for b in rng.choice(rest, take, replace=False)] if take else []
+        blocks = sorted(both[:12] + picked)
+    learners: dict[int, frozenset[int] | None] = {}
+    for blk in blocks:
+        pool = [m for s in plan if s.block == blk and s.teacher < 0 for m in s.members]
+        arr = np.asarray(pool, dtype=np.int64)
+        prio = short[arr] + rng.random(arr.size) if arr.size else arr
+        few = {int(x) for x in arr[np.argsort(-prio)[:6]]}
+        if cp.learner_available[learner, blk]:
+            few.add(learner)
+        learners[blk] = frozenset(few)
+    return Window(
+        blocks=tuple(blocks),
+        teachers=dict.fromkeys(blocks, frozenset(pair)),
+        learners=learners,
+        exact=False,
+        max_skills=6,
+    )
+
+
 def improve(
     cp: CompiledProblem,
     prep: Prepared,
@@ -164,6 +210,8 @@ def improve(
     overlap = _overlap(cp)
     stats = LnsStats()
     score = dict.fromkeys(KINDS, 1.0)
+    if unmet_minutes(cp, plan).any():
+        score["unmet"] = 4.0  # goal minutes are the objective's heaviest term
     size, learner_cap, budget = 3, 24, 1.5
     # with workers=1 the loop is deterministic: a fixed number of windows, each on CP-SAT's
     # deterministic time; the wall clock only stops a run that overshoots three-fold
@@ -177,7 +225,7 @@ def improve(
             break
         if not deterministic and left < 0.3:
             break
-        short = _unmet_learners(cp, plan)
+        short = unmet_minutes(cp, plan)
         kinds = [k for k in KINDS if k != "unmet" or short.any()]
         p = np.array([score[k] for k in kinds])
         kind = kinds[int(rng.choice(len(kinds), p=p / p.sum()))]

@@ -952,7 +952,7 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
     ]
     here = st.sessions[src_l].room
     forced: list[int] = []
-    shrink = -1
+    shrink = moved = -1
     if not rooms:
         freed = _free_a_room(st, b, feats, lo)
         pool = st.sessions[src_l]
@@ -966,7 +966,11 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
             # the learner's own pool, in several sessions, gives up one session's zone
             rooms, shrink = [here], src_l
         else:
-            return None
+            # a pool, here or in the room a session leaves for, gives up one session's zone
+            found = _room_over_pool(st, b, feats, lo)
+            if found is None:
+                return None
+            rooms, moved, shrink = [found[0]], found[1], found[2]
     room = (
         here
         if here in rooms
@@ -984,6 +988,65 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
             d = _try_session(st, l, (b, m, subject, k, t, room), pooled, forced, shrink)
             if d is not None:
                 return d
+    if moved >= 0:
+        _relocate(st, moved, room)
+    return None
+
+
+def _shrinkable_pools(st: _State, b: int) -> list[int]:
+    """The teacherless pools of block b that can meet in one session fewer, cheapest first."""
+    cp = st.cp
+    out: list[tuple[int, int]] = []
+    for i in st.by_block[b]:
+        p = st.sessions[i]
+        if p.teacher >= 0 or p.count < 2:
+            continue
+        n, c = len(p.members), p.count
+        lo, hi = int(cp.mod_min[p.modality]), int(cp.mod_max[p.modality])
+        if not lo * (c - 1) <= n <= hi * (c - 1) or (c == 2 and st.holds_avoid_pair(p)):
+            continue
+        out.append((st.size_cost(p, n, c - 1) - st.size_cost(p, n, c), i))
+    return [i for _, i in sorted(out)]
+
+
+def _relocate(st: _State, i: int, room: int) -> None:
+    s = st.sessions[i]
+    n = len(s.members)
+    st.zones_used[(s.room, s.block)] -= 1
+    st.room_load[(s.room, s.block)] -= n
+    st.zones_used[(room, s.block)] += 1
+    st.room_load[(room, s.block)] += n
+    s.room = room
+
+
+def _room_over_pool(st: _State, b: int, feats: int, seats: int) -> tuple[int, int, int] | None:
+    """A room with ``feats`` and ``seats`` at block b for a new session, where every zone is
+    taken: a pool in such a room meets in one session fewer, or a teacher-led session there
+    moves to the room of a pool elsewhere that will. (room, moved session or -1, pool to
+    shrink), or None; the caller undoes the move with :func:`_relocate` if it is not kept."""
+    cp = st.cp
+    pools = _shrinkable_pools(st, b)
+    fits = cp.room_available[:, b] & ((cp.room_features & feats) == feats)
+    fits &= cp.room_capacity >= seats
+    for p in pools:
+        if fits[st.sessions[p].room]:
+            return st.sessions[p].room, -1, p
+    for i in st.by_block[b]:
+        s = st.sessions[i]
+        if s.teacher < 0 or not fits[s.room]:
+            continue
+        need, n = _needs(st, s), len(s.members)
+        for p in pools:
+            r2 = st.sessions[p].room
+            if (
+                r2 != s.room
+                and (int(cp.room_features[r2]) & need) == need
+                and st.room_load[(r2, b)] + n <= cp.room_capacity[r2]
+                and not int(cp.room_features[r2]) & feats & ~need  # keep features free
+            ):
+                room = s.room
+                _relocate(st, i, r2)
+                return room, i, p
     return None
 
 
@@ -1033,8 +1096,8 @@ def _try_session(
                 moved.append((x, src, st.sessions[src].count))
                 st.apply_move(x, src, i)
         room = what[5]
-        if shrink >= 0 and st.zones_used[(room, b)] > cp.room_zones[room]:
-            p = st.sessions[shrink]
+        p = st.sessions[shrink] if shrink >= 0 else None
+        if p is not None and st.zones_used[(p.room, b)] > cp.room_zones[p.room]:
             n, c = len(p.members), p.count
             p_lo, p_hi = int(cp.mod_min[p.modality]), int(cp.mod_max[p.modality])
             if (
@@ -1049,7 +1112,8 @@ def _try_session(
             len(ses.members) >= lo
             and total < 0
             and must <= ses.members
-            and st.zones_used[(room, b)] <= st.cp.room_zones[room]
+            and st.zones_used[(room, b)] <= cp.room_zones[room]
+            and (p is None or st.zones_used[(p.room, b)] <= cp.room_zones[p.room])
         ):
             return total
     if shrunk:
