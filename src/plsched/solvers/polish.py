@@ -161,6 +161,7 @@ class _State:
         self.allowed_skills = [
             np.flatnonzero(prep.allowed[x]).tolist() for x in range(cp.n_learners)
         ]
+        self.allowed_pairs = {(x, k) for x, ks in enumerate(self.allowed_skills) for k in ks}
         self.allowed_in: dict[tuple[int, int], list[int]] = defaultdict(list)  # (l, subject)
         for x, ks in enumerate(self.allowed_skills):
             for k in ks:
@@ -871,6 +872,8 @@ def _new_sessions(st: _State, stats: PolishStats, rng: np.random.Generator) -> i
     ]
     gained = 0
     for n in rng.permutation(len(short)):
+        if time.monotonic() >= st.deadline:
+            break
         l, subject, m = short[int(n)]
         if st.delivered[(l, subject, m)] >= sum(st.goals[(l, subject, m)]):
             continue
@@ -962,8 +965,14 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
         elif own and pool.count == 1 and len(pool.members) <= int(cp.mod_max[m]):
             # the learner's own pool, in one session, becomes the new session: all of it joins
             rooms, forced = [here], sorted(pool.members - {l})
-        elif own and pool.count > 1:
-            # the learner's own pool, in several sessions, gives up one session's zone
+        elif (
+            own
+            and pool.count > 1
+            and len(pool.members) - int(cp.mod_max[m])
+            <= int(cp.mod_max[pool.modality]) * (pool.count - 1)
+        ):
+            # the learner's own pool, in several sessions, gives up one session's zone (its
+            # other sessions can hold those who stay)
             rooms, shrink = [here], src_l
         else:
             # a pool, here or in the room a session leaves for, gives up one session's zone
@@ -1026,6 +1035,8 @@ def _room_over_pool(st: _State, b: int, feats: int, seats: int) -> tuple[int, in
     shrink), or None; the caller undoes the move with :func:`_relocate` if it is not kept."""
     cp = st.cp
     pools = _shrinkable_pools(st, b)
+    if not pools:
+        return None
     fits = cp.room_available[:, b] & ((cp.room_features & feats) == feats)
     fits &= cp.room_capacity >= seats
     for p in pools:
@@ -1079,6 +1090,22 @@ def _try_session(
         return st.can_leave(src) and st.can_join(x, ses, src)
 
     if fits(l):
+        k = what[3]
+        if k >= 0 and st.same_skill[m]:  # only learners allowed on the skill may join
+            pooled = [x for x in pooled if (x, k) in st.allowed_pairs]
+        # priced: the learners short of the session's goal, those it keeps with a teacher
+        # they have, and a few more (the others' moves differ little: surplus minutes
+        # and a pool's size)
+        subject = what[2]
+        pooled = [
+            x
+            for x in pooled
+            if st.short_of((x, subject, m)) > 0 or t in st.teachers.get((x, subject), ())
+        ] + [
+            x
+            for x in pooled
+            if not (st.short_of((x, subject, m)) > 0 or t in st.teachers.get((x, subject), ()))
+        ][: 4 * hi]
         others = sorted(
             (x for x in pooled if fits(x)), key=lambda x: st.move_delta(x, st.where[(x, b)], i)
         )
@@ -1855,28 +1882,31 @@ def _free_a_room(st: _State, b: int, feats: int, size: int) -> int:
     """Make a zone free in a room with ``feats`` at block b by moving a teacher-led session that
     does not need the room elsewhere (rooms enter no term of the objective); the room, or -1."""
     cp = st.cp
+    spare = [
+        int(r2)
+        for r2 in np.flatnonzero(cp.room_available[:, b])
+        if st.zones_used[(int(r2), b)] < cp.room_zones[r2]
+    ]
+    if not spare:
+        return -1
     fits = cp.room_available[:, b] & ((cp.room_features & feats) == feats)
-    for r in map(int, np.flatnonzero(fits & (cp.room_capacity >= size))):
-        for i in st.by_block[b]:
-            s = st.sessions[i]
-            if s.room != r or s.teacher < 0:
-                continue
-            need = _needs(st, s)
-            n = len(s.members)
-            for r2 in map(int, np.flatnonzero(cp.room_available[:, b])):
-                if (
-                    r2 != r
-                    and (int(cp.room_features[r2]) & need) == need
-                    and st.zones_used[(r2, b)] < cp.room_zones[r2]
-                    and st.room_load[(r2, b)] + n <= cp.room_capacity[r2]
-                    and not int(cp.room_features[r2]) & feats & ~need  # keep features free
-                ):
-                    st.zones_used[(r, b)] -= 1
-                    st.room_load[(r, b)] -= n
-                    st.zones_used[(r2, b)] += 1
-                    st.room_load[(r2, b)] += n
-                    s.room = r2
-                    return r
+    fits &= cp.room_capacity >= size
+    for i in st.by_block[b]:
+        s = st.sessions[i]
+        if s.teacher < 0 or not fits[s.room]:
+            continue
+        r = s.room
+        need = _needs(st, s)
+        n = len(s.members)
+        for r2 in spare:
+            if (
+                r2 != r
+                and (int(cp.room_features[r2]) & need) == need
+                and st.room_load[(r2, b)] + n <= cp.room_capacity[r2]
+                and not int(cp.room_features[r2]) & feats & ~need  # keep features free
+            ):
+                _relocate(st, i, r2)
+                return r
     return -1
 
 

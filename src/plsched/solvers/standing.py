@@ -578,6 +578,7 @@ def _timetable(
     days_used: list[np.ndarray] = [np.zeros(n_d, dtype=np.int64) for _ in groups]
     total = sum(g.meetings(longest) for g in groups)
     per_block = total / max(1, n_b)
+    extra: dict[int, np.ndarray] = {}  # features -> (R,) room features beyond them
 
     def place(i: int) -> bool:
         """One more meeting of group i: with its own teacher if they have time, else with
@@ -616,11 +617,14 @@ def _timetable(
             score += OVER_CAP * over.sum(axis=0)
         ok &= n_free >= int(cp.mod_min[m])
         base = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+        ok &= zones.sum(axis=1) > 0
         cands = [int(b) for b in np.argsort(np.where(ok, score, np.inf), kind="stable")]
         cands = [b for b in cands if ok[b]]
         # every free member first (a block with a room for their needs); then, failing that,
-        # without the learners whose room needs no free room meets
-        for b, strict in [(b, True) for b in cands] + [(b, False) for b in cands]:
+        # without the learners whose room needs no free room meets (when there are such)
+        needy = any(int(cp.learner_need_features[x]) & ~base for x in g.members)
+        second = [(b, False) for b in cands] if needy else []
+        for b, strict in [(b, True) for b in cands] + second:
             att = [int(x) for x in members[free[:, b]]]
             if not strict:
                 att = [x for x in att if not int(cp.learner_need_features[x]) & ~base]
@@ -629,7 +633,11 @@ def _timetable(
             feats = base
             for x in att:
                 feats |= int(cp.learner_need_features[x])
-            room = _room(cp, b, len(att), feats, zones[b], seats[b])
+            if feats not in extra:
+                extra[feats] = np.array(
+                    [bin(int(f) & ~feats).count("1") for f in cp.room_features], dtype=np.int64
+                )
+            room = _room(cp, b, len(att), feats, zones[b], seats[b], extra[feats])
             if room < 0:
                 continue
             zones[b, room] -= 1
@@ -689,11 +697,17 @@ def _timetable(
 
 
 def _room(
-    cp: CompiledProblem, b: int, size: int, features: int, zones: np.ndarray, seats: np.ndarray
+    cp: CompiledProblem,
+    b: int,
+    size: int,
+    features: int,
+    zones: np.ndarray,
+    seats: np.ndarray,
+    extra: np.ndarray,
 ) -> int:
     """The room of block b for a session of ``size`` that costs the learners still to seat
     the fewest places at their target size, then the one with the fewest features the session
-    does not need, then the fewest seats; -1 if none can host it."""
+    does not need (``extra``, per room), then the fewest seats; -1 if none can host it."""
     ok = (
         cp.room_available[:, b]
         & (zones > 0)
@@ -708,5 +722,4 @@ def _room(
     n = int(cp.mod_target[free].max()) if free.any() else 0
     before = np.minimum(seats[rooms], zones[rooms] * n)
     after = np.minimum(seats[rooms] - size, (zones[rooms] - 1) * n)
-    extra = np.array([bin(int(f) & ~features).count("1") for f in cp.room_features[rooms]])
-    return int(rooms[np.lexsort((seats[rooms], extra, before - after))[0]])
+    return int(rooms[np.lexsort((seats[rooms], extra[rooms], before - after))[0]])
