@@ -171,6 +171,12 @@ def solve(
     standing, share, standing_scaled = None, SESSION_SHARES[0], 0
     memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
     for each in SESSION_SHARES if not (yesterday_valid and mode == "lns") else ():
+        if (
+            standing is not None
+            and not deterministic
+            and time.monotonic() - t > 0.15 * opts.time_limit
+        ):
+            break  # one share took long (a big or crowded school): the search needs the time
         made = construct_standing(cp, prep, np.random.default_rng(opts.seed), weights, each, memo)
         if made is None:
             continue
