@@ -174,7 +174,7 @@ def solve(
         if (
             standing is not None
             and not deterministic
-            and time.monotonic() - t > 0.15 * opts.time_limit
+            and time.monotonic() - t > 0.25 * opts.time_limit
         ):
             break  # one share took long (a big or crowded school): the search needs the time
         made = construct_standing(cp, prep, np.random.default_rng(opts.seed), weights, each, memo)
