@@ -241,3 +241,34 @@ def test_learners_needing_a_scarce_teacher_tag_share_a_group() -> None:
     assert holding[0].teacher == "t1"
     assert check(instance, public).ok
     assert score(instance, public).raw["goal_shortfall"] == 0
+
+
+def test_learners_of_like_goals_share_a_group() -> None:
+    # ten learners focus on a: five want 60 minutes a week, five 180 (three meetings). Mixed
+    # groups of five would each meet three times, the 60-minute learners sitting two meetings
+    # beyond their goal; grouped by goal, one group meets three times and the other once
+    learners = [learner(f"s{i}", [], minutes=60, focus=["a"]) for i in range(5)]
+    learners += [learner(f"l{i}", [], minutes=180, focus=["a"]) for i in range(5)]
+    order = [learners[i // 2 + 5 * (i % 2)] for i in range(10)]  # interleaved
+    instance = school(
+        order,
+        [teacher("t1", per_day=3, per_week=10), teacher("t2", per_day=3, per_week=10)],
+        blocks=("mon-1", "tue-1", "wed-1"),
+        modalities=[
+            small_group(min_size=3, max_size=8, target_size=5),
+            independent(max_size=30, target_size=12),
+        ],
+        rooms=[room("hall", capacity=40, zones=4)],
+    )
+    plan, public = _plan(instance)
+    assert check(instance, public).ok
+    led = [s for s in plan if s.teacher >= 0]
+    assert sorted(len(s.members) for s in led) == [5, 5, 5, 5]
+    minutes: dict[int, int] = {}
+    for s in led:
+        for x in s.members:
+            minutes[x] = minutes.get(x, 0) + 60
+    ids = [x.id for x in instance.learners]
+    assert {ids[x]: m for x, m in minutes.items()} == {
+        x["id"]: x["goals"][0]["minutes_per_week"] for x in order
+    }
