@@ -1046,15 +1046,10 @@ def _room_over_pool(st: _State, b: int, feats: int, seats: int) -> tuple[int, in
         s = st.sessions[i]
         if s.teacher < 0 or not fits[s.room]:
             continue
-        need, n = _needs(st, s), len(s.members)
+        need = _needs(st, s)
         for p in pools:
             r2 = st.sessions[p].room
-            if (
-                r2 != s.room
-                and (int(cp.room_features[r2]) & need) == need
-                and st.room_load[(r2, b)] + n <= cp.room_capacity[r2]
-                and not int(cp.room_features[r2]) & feats & ~need  # keep features free
-            ):
+            if _may_move_to(st, s, need, r2, feats):
                 room = s.room
                 _relocate(st, i, r2)
                 return room, i, p
@@ -1097,15 +1092,12 @@ def _try_session(
         # they have, and a few more (the others' moves differ little: surplus minutes
         # and a pool's size)
         subject = what[2]
-        pooled = [
-            x
-            for x in pooled
-            if st.short_of((x, subject, m)) > 0 or t in st.teachers.get((x, subject), ())
-        ] + [
-            x
-            for x in pooled
-            if not (st.short_of((x, subject, m)) > 0 or t in st.teachers.get((x, subject), ()))
-        ][: 4 * hi]
+        keen: list[int] = []
+        rest: list[int] = []
+        for x in pooled:
+            mine = st.short_of((x, subject, m)) > 0 or t in st.teachers.get((x, subject), ())
+            (keen if mine else rest).append(x)
+        pooled = keen + rest[: 4 * hi]
         others = sorted(
             (x for x in pooled if fits(x)), key=lambda x: st.move_delta(x, st.where[(x, b)], i)
         )
@@ -1895,19 +1887,26 @@ def _free_a_room(st: _State, b: int, feats: int, size: int) -> int:
         s = st.sessions[i]
         if s.teacher < 0 or not fits[s.room]:
             continue
-        r = s.room
-        need = _needs(st, s)
-        n = len(s.members)
+        r, need = s.room, _needs(st, s)
         for r2 in spare:
-            if (
-                r2 != r
-                and (int(cp.room_features[r2]) & need) == need
-                and st.room_load[(r2, b)] + n <= cp.room_capacity[r2]
-                and not int(cp.room_features[r2]) & feats & ~need  # keep features free
-            ):
+            if _may_move_to(st, s, need, r2, feats):
                 _relocate(st, i, r2)
                 return r
     return -1
+
+
+def _may_move_to(st: _State, s: _Session, need: int, r2: int, feats: int) -> bool:
+    """Whether teacher-led session s, whose members need the room features ``need``, may
+    move to room r2 (a zone there is the caller's care), leaving free the ``feats`` a new
+    session needs that s does not."""
+    cp = st.cp
+    have = int(cp.room_features[r2])
+    return (
+        r2 != s.room
+        and (have & need) == need
+        and st.room_load[(r2, s.block)] + len(s.members) <= cp.room_capacity[r2]
+        and not have & feats & ~need  # keep features free
+    )
 
 
 def _settled(st: _State, l: int, a: _Session, seen: Counter[int]) -> bool:
