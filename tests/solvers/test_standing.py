@@ -16,7 +16,7 @@ from plsched.schema.schedule import Schedule
 from plsched.scoring import scaled_weights, score
 from plsched.solvers.clustering import group_count
 from plsched.solvers.cpsat.candidates import prepare
-from plsched.solvers.standing import _Former, _Group, construct_standing
+from plsched.solvers.standing import _Former, _Group, _timetable, construct_standing
 from plsched.solvers.state import Sess, sessions_to_public
 from plsched.solving import solve
 
@@ -272,3 +272,36 @@ def test_learners_of_like_goals_share_a_group() -> None:
     assert {ids[x]: m for x, m in minutes.items()} == {
         x["id"]: x["goals"][0]["minutes_per_week"] for x in order
     }
+
+
+def test_members_whose_goal_is_met_leave_meetings_above_the_target_size() -> None:
+    # a group of eight on a: three want 180 minutes (three meetings), five want 60. The first
+    # meeting seats all eight; the two after it the three who still need minutes and two of
+    # the others, to stay at the target size of five
+    learners = [learner(f"l{i}", [], minutes=180, focus=["a"]) for i in range(3)]
+    learners += [learner(f"s{i}", [], minutes=60, focus=["a"]) for i in range(5)]
+    instance = school(
+        learners,
+        [teacher("t1", per_day=3, per_week=10)],
+        blocks=("mon-1", "tue-1", "wed-1"),
+        modalities=[
+            small_group(min_size=3, max_size=8, target_size=5),
+            independent(max_size=30, target_size=12),
+        ],
+        rooms=[room("hall", capacity=40, zones=4)],
+    )
+    cp = compile_problem(instance)
+    sg = cp.modality_index["small_group"]
+    group = _Group(sg, 0, 0, list(range(8)), need={x: 180 if x < 3 else 60 for x in range(8)})
+    group.teacher = 0
+    group.can = np.ones(cp.n_teachers, dtype=bool)
+    plan = _timetable(cp, prepare(cp), [group], longest=60)
+    assert plan is not None
+    led = sorted((s for s in plan if s.teacher >= 0), key=lambda s: -len(s.members))
+    assert [len(s.members) for s in led] == [8, 5, 5]
+    for s in led[1:]:
+        assert {0, 1, 2} <= set(s.members)
+    public = Schedule(
+        instance=instance.name, status="feasible", sessions=tuple(sessions_to_public(cp, plan))
+    )
+    assert check(instance, public).ok
