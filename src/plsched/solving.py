@@ -320,7 +320,7 @@ def solve(
         objective -= first.gain
         report(objective / SCALE, bound_scaled / SCALE, "polish")
         # goal minutes short beyond what the bound proves unavoidable are worth more than
-        # another start: CP-SAT windows around those learners get a third of what is left
+        # another start: CP-SAT windows around those learners get a fifth of what is left
         if _short_minutes(cp, plan) > lb.shortfall_minutes:
             reserve = 0.2 * (deadline - time.monotonic())
         # polished standing-group plans of other seeds differ by a few per cent, more than the

@@ -91,7 +91,12 @@ class _Former:
         self.cluster_per_group = per_group if cluster_per_group is None else cluster_per_group
         self.per_group = per_group  # a session more, in learners away from a target
         self.need: Mapping[int, int] = {}  # learner -> goal minutes, of the goal being formed
+        self.longest = max(1, int(cp.block_minutes.max(initial=1)))  # minutes of a sitting
         self.off_focus = off_focus  # a learner off focus at a meeting, in the same unit
+
+    def sittings(self, x: int) -> int:
+        """The fewest sittings of the longest block that meet learner x's goal being formed."""
+        return -(-self.need.get(x, 0) // self.longest)
 
     def fits(self, g: _Group, x: int) -> bool:
         cp = self.cp
@@ -140,13 +145,11 @@ class _Former:
             # goals together, as a group meets as often as its most demanding member needs
             # and the others sit the extra meetings (campus, goals of 90 to 180 minutes:
             # 7,029 / 7,491 -> 6,686 / 6,540 at seeds 0 / 1)
-            longest = max(1, int(cp.block_minutes.max(initial=1)))
-            sittings = {x: -(-self.need.get(x, 0) // longest) for x in order}
             order.sort(
                 key=lambda x: (
                     -int(cp.learner_need_features[x]),
                     -int(cp.learner_need_tags[x]),
-                    -sittings[x],
+                    -self.sittings(x),
                 )
             )
             sizes = [len(members) // count + (i < len(members) % count) for i in range(count)]
@@ -175,10 +178,9 @@ class _Former:
         cp = self.cp
         leads = cp.teacher_modalities[:, m] & cp.teacher_subject[:, s]
         carry = leads & ((cp.teacher_tags & tags) == tags)
-        longest = max(1, int(cp.block_minutes.max(initial=1)))
         per_week = np.minimum(cp.teacher_max_week, cp.teacher_available.sum(axis=1))
         goals = (cp.goal_subject == s) & (cp.goal_modality == m) & np.isin(cp.goal_learner, needy)
-        meetings = int((-(-cp.goal_minutes[goals] // longest)).sum())
+        meetings = int((-(-cp.goal_minutes[goals] // self.longest)).sum())
         return bool(meetings > SCARCE * per_week[carry].sum())
 
     def rare_rooms(
@@ -329,9 +331,8 @@ class _Former:
         if key not in self.memo:
             cp = self.cp
             lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
-            longest = max(1, int(cp.block_minutes.max(initial=1)))
             rows = np.flatnonzero(todo)
-            meetings = np.array([-(-need.get(int(x), 0) // longest) for x in learners[rows]])
+            meetings = np.array([self.sittings(int(x)) for x in learners[rows]])
             greedy = self.greedy_clusters(m, focus, todo)
             assign = np.full(focus.shape[0], -1, dtype=np.int64)
             assign[rows], fill = focus_clusters(
