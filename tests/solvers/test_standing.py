@@ -305,3 +305,43 @@ def test_members_whose_goal_is_met_leave_meetings_above_the_target_size() -> Non
         instance=instance.name, status="feasible", sessions=tuple(sessions_to_public(cp, plan))
     )
     assert check(instance, public).ok
+
+
+def test_a_member_who_missed_its_group_joins_another_meeting_of_its_teacher() -> None:
+    # groups A (l0-l4) and B (m0-m4) of one teacher on skill a, 60 minutes each. B's members
+    # are free only on Wednesday, l1-l4 only on Monday and Tuesday, l0 only on Wednesday: A
+    # meets without l0, and one more meeting of A for l0 alone is too small to hold. l0 joins
+    # B's meeting instead (its teacher and skill), so every goal is met with two meetings
+    early = {"unavailable": ["wed-1"]}
+    late = {"unavailable": ["mon-1", "tue-1"]}
+    learners = [learner("l0", [], focus=["a"], **late)]
+    learners += [learner(f"l{i}", [], focus=["a"], **early) for i in range(1, 5)]
+    learners += [learner(f"m{i}", [], focus=["a"], **late) for i in range(5)]
+    instance = school(
+        learners,
+        [teacher("t1", per_day=3, per_week=10)],
+        blocks=("mon-1", "tue-1", "wed-1"),
+        modalities=[
+            small_group(min_size=3, max_size=8, target_size=5),
+            independent(max_size=30, target_size=12),
+        ],
+        rooms=[room("hall", capacity=40, zones=4)],
+    )
+    cp = compile_problem(instance)
+    sg = cp.modality_index["small_group"]
+    groups = [
+        _Group(sg, 0, 0, list(range(5)), need=dict.fromkeys(range(5), 60)),
+        _Group(sg, 0, 0, list(range(5, 10)), need=dict.fromkeys(range(5, 10), 60)),
+    ]
+    for g in groups:
+        g.teacher = 0
+        g.can = np.ones(cp.n_teachers, dtype=bool)
+    plan = _timetable(cp, prepare(cp), groups, longest=60)
+    assert plan is not None
+    led = sorted((s for s in plan if s.teacher >= 0), key=lambda s: len(s.members))
+    assert [sorted(s.members) for s in led] == [[1, 2, 3, 4], [0, 5, 6, 7, 8, 9]]
+    public = Schedule(
+        instance=instance.name, status="feasible", sessions=tuple(sessions_to_public(cp, plan))
+    )
+    assert check(instance, public).ok
+    assert score(instance, public).raw["goal_shortfall"] == 0

@@ -591,14 +591,19 @@ def _timetable(
     total = sum(g.meetings(longest) for g in groups)
     per_block = total / max(1, n_b)
     extra: dict[int, np.ndarray] = {}  # features -> (R,) room features beyond them
+    kinds: dict[tuple[int, int, int], list[int]] = {}  # (modality, subject, skill) -> sessions
 
     def place(i: int) -> bool:
         """One more meeting of group i: with its own teacher if they have time, else with
         the qualified teacher who has the most (a second teacher costs continuity, a missed
-        meeting costs goal minutes)."""
+        meeting costs goal minutes). A later meeting that only a few members still need is
+        not held when they can join meetings already placed (:func:`absorb`)."""
         g = groups[i]
-        if all(got[i][x] >= g.need.get(x, 0) for x in g.members):
+        short = [x for x in g.members if got[i][x] < g.need.get(x, 0)]
+        if not short:
             return False
+        if len(short) < len(g.members) and absorb(i, short):
+            return True
         if g.teacher >= 0 and meet(i, g.teacher):
             return True
         assert g.can is not None
@@ -606,6 +611,65 @@ def _timetable(
         others = [int(t) for t in np.flatnonzero(g.can & (spare > 0)) if t != g.teacher]
         others.sort(key=lambda t: -int(spare[t]))
         return any(meet(i, t) for t in others[:ALTERNATIVES])
+
+    def absorb(i: int, short: list[int]) -> bool:
+        """Seat each of group i's members still short in a meeting already placed of the same
+        kind (modality, subject and, for a subject, the group's skill and teacher: another
+        teacher costs continuity) at a block where it is free, one sitting enough for what it
+        misses, all or none. A group meeting once more for a few members holds a teacher and
+        a zone for learners whose goals are met, who sit it only to keep it near its target
+        (large: 89 community meetings where 61 seat every goal)."""
+        g = groups[i]
+        m, s = g.modality, g.subject
+        if len(short) > max(2, int(cp.mod_min[m]) - 1):
+            return False
+        target, hi = int(cp.mod_target[m]), int(cp.mod_max[m])
+        half = (target + 1) // 2
+        added: dict[int, list[int]] = {}
+        for x in short:
+            still = g.need.get(x, 0) - got[i][x]
+            need_t = int(cp.learner_need_tags[x])
+            need_f = int(cp.learner_need_features[x])
+            best: tuple[int, int] | None = None
+            for j in kinds.get((m, s, g.skill if s >= 0 else -1), ()):
+                o = sessions[j]
+                b = o.block
+                if busy[x, b] or minutes[b] < still or seats[b, o.room] <= len(added.get(j, ())):
+                    continue
+                if s >= 0 and (o.teacher != g.teacher or day_subject[x, cp.block_day[b], s] >= cap):
+                    continue
+                members = (*o.members, *added.get(j, ()))
+                size = len(members) + 1
+                if size > hi or min(int(cp.learner_max_group[y]) for y in (*members, x)) < size:
+                    continue
+                if (int(cp.teacher_tags[o.teacher]) & need_t) != need_t:
+                    continue
+                if (int(cp.room_features[o.room]) & need_f) != need_f:
+                    continue
+                if prep.avoid.get(x, set()).intersection(members):
+                    continue
+                if cp.mod_mix[m] == MIX_DIVERSE and (
+                    sum(cp.learner_age[y] == cp.learner_age[x] for y in members) >= half
+                ):
+                    continue
+                cost = abs(size - target) - abs(size - 1 - target)
+                if best is None or cost < best[0]:
+                    best = (cost, j)
+            if best is None or (best[0] > 0 and len(short) > 1):
+                return False
+            added.setdefault(best[1], []).append(x)
+        for j, xs in added.items():
+            o = sessions[j]
+            b, d = o.block, int(cp.block_day[o.block])
+            sessions[j] = replace(o, members=tuple(sorted((*o.members, *xs))))
+            busy[xs, b] = True
+            seats[b, o.room] -= len(xs)
+            waiting[b] -= len(xs)
+            for x in xs:
+                got[i][x] += int(minutes[b])
+                if s >= 0:
+                    day_subject[x, d, s] += 1
+        return True
 
     def meet(i: int, t: int) -> bool:
         g = groups[i]
@@ -666,6 +730,7 @@ def _timetable(
                 seats[b, room] += len(att)
                 continue
             d = int(cp.block_day[b])
+            kinds.setdefault((m, s, g.skill if s >= 0 else -1), []).append(len(sessions))
             sessions.append(Sess(b, m, s, g.skill, t, room, tuple(sorted(att))))
             busy[att, b] = True
             t_busy[t, b] = True
