@@ -10,7 +10,7 @@ import pytest
 
 from plsched import Instance
 from plsched.check import check
-from plsched.compiled import compile_problem
+from plsched.compiled import CompiledProblem, compile_problem
 from plsched.io import load_instance
 from plsched.schema.schedule import Schedule
 from plsched.scoring import scaled_weights, score
@@ -274,13 +274,9 @@ def test_learners_of_like_goals_share_a_group() -> None:
     }
 
 
-def test_members_whose_goal_is_met_leave_meetings_above_the_target_size() -> None:
-    # a group of eight on a: three want 180 minutes (three meetings), five want 60. The first
-    # meeting seats all eight; the two after it the three who still need minutes and two of
-    # the others, to stay at the target size of five
-    learners = [learner(f"l{i}", [], minutes=180, focus=["a"]) for i in range(3)]
-    learners += [learner(f"s{i}", [], minutes=60, focus=["a"]) for i in range(5)]
-    instance = school(
+def _three_days(learners: list[dict[str, Any]]) -> Instance:
+    """One teacher, one hall, small groups of 3-8 (target 5) on Monday to Wednesday."""
+    return school(
         learners,
         [teacher("t1", per_day=3, per_week=10)],
         blocks=("mon-1", "tue-1", "wed-1"),
@@ -290,13 +286,32 @@ def test_members_whose_goal_is_met_leave_meetings_above_the_target_size() -> Non
         ],
         rooms=[room("hall", capacity=40, zones=4)],
     )
+
+
+def _timetable_of(
+    instance: Instance, needs: list[dict[int, int]]
+) -> tuple[CompiledProblem, list[Sess]]:
+    """The timetable of small groups on skill 0 led by teacher 0, one per ``needs`` (member ->
+    goal minutes)."""
     cp = compile_problem(instance)
     sg = cp.modality_index["small_group"]
-    group = _Group(sg, 0, 0, list(range(8)), need={x: 180 if x < 3 else 60 for x in range(8)})
-    group.teacher = 0
-    group.can = np.ones(cp.n_teachers, dtype=bool)
-    plan = _timetable(cp, prepare(cp), [group], longest=60)
+    groups = [_Group(sg, 0, 0, list(need), need=need) for need in needs]
+    for g in groups:
+        g.teacher = 0
+        g.can = np.ones(cp.n_teachers, dtype=bool)
+    plan = _timetable(cp, prepare(cp), groups, longest=60)
     assert plan is not None
+    return cp, plan
+
+
+def test_members_whose_goal_is_met_leave_meetings_above_the_target_size() -> None:
+    # a group of eight on a: three want 180 minutes (three meetings), five want 60. The first
+    # meeting seats all eight; the two after it the three who still need minutes and two of
+    # the others, to stay at the target size of five
+    learners = [learner(f"l{i}", [], minutes=180, focus=["a"]) for i in range(3)]
+    learners += [learner(f"s{i}", [], minutes=60, focus=["a"]) for i in range(5)]
+    instance = _three_days(learners)
+    cp, plan = _timetable_of(instance, [{x: 180 if x < 3 else 60 for x in range(8)}])
     led = sorted((s for s in plan if s.teacher >= 0), key=lambda s: -len(s.members))
     assert [len(s.members) for s in led] == [8, 5, 5]
     for s in led[1:]:
@@ -317,27 +332,10 @@ def test_a_member_who_missed_its_group_joins_another_meeting_of_its_teacher() ->
     learners = [learner("l0", [], focus=["a"], **late)]
     learners += [learner(f"l{i}", [], focus=["a"], **early) for i in range(1, 5)]
     learners += [learner(f"m{i}", [], focus=["a"], **late) for i in range(5)]
-    instance = school(
-        learners,
-        [teacher("t1", per_day=3, per_week=10)],
-        blocks=("mon-1", "tue-1", "wed-1"),
-        modalities=[
-            small_group(min_size=3, max_size=8, target_size=5),
-            independent(max_size=30, target_size=12),
-        ],
-        rooms=[room("hall", capacity=40, zones=4)],
+    instance = _three_days(learners)
+    cp, plan = _timetable_of(
+        instance, [dict.fromkeys(range(5), 60), dict.fromkeys(range(5, 10), 60)]
     )
-    cp = compile_problem(instance)
-    sg = cp.modality_index["small_group"]
-    groups = [
-        _Group(sg, 0, 0, list(range(5)), need=dict.fromkeys(range(5), 60)),
-        _Group(sg, 0, 0, list(range(5, 10)), need=dict.fromkeys(range(5, 10), 60)),
-    ]
-    for g in groups:
-        g.teacher = 0
-        g.can = np.ones(cp.n_teachers, dtype=bool)
-    plan = _timetable(cp, prepare(cp), groups, longest=60)
-    assert plan is not None
     led = sorted((s for s in plan if s.teacher >= 0), key=lambda s: len(s.members))
     assert [sorted(s.members) for s in led] == [[1, 2, 3, 4], [0, 5, 6, 7, 8, 9]]
     public = Schedule(
