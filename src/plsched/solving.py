@@ -166,30 +166,22 @@ def solve(
         and not _unplaced(cp, keep)
         and check(instance, _schedule(instance, cp, keep, "feasible", opts)).ok
     )
-    # standing groups at each session share; the better scored is kept (it stays the better
-    # one after the local search on the presets measured)
-    standing, share, standing_scaled = None, SESSION_SHARES[0], 0
-    rival: tuple[list[Sess], float, int] | None = None  # the other share's plan, if built
+    # standing groups at each session share: the better scored is the start, the other (when
+    # built) is polished beside it before any other start (below)
+    built: list[tuple[int, float, list[Sess]]] = []  # (score, share, plan)
     memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
     for each in SESSION_SHARES if not (yesterday_valid and mode == "lns") else ():
-        if (
-            standing is not None
-            and not deterministic
-            and time.monotonic() - t > 0.25 * opts.time_limit
-        ):
+        if built and not deterministic and time.monotonic() - t > 0.25 * opts.time_limit:
             break  # one share took long (a big or crowded school): the search needs the time
         made = construct_standing(cp, prep, np.random.default_rng(opts.seed), weights, each, memo)
-        if made is None:
-            continue
-        made_scaled = score(
-            instance, _schedule(instance, cp, made, "feasible", opts), previous
-        ).scaled
-        if standing is None or made_scaled < standing_scaled:
-            if standing is not None:
-                rival = (standing, share, standing_scaled)
-            standing, share, standing_scaled = made, each, made_scaled
-        else:
-            rival = (made, each, made_scaled)
+        if made is not None:
+            made_scaled = score(
+                instance, _schedule(instance, cp, made, "feasible", opts), previous
+            ).scaled
+            built.append((made_scaled, each, made))
+    built.sort(key=lambda b: b[0])  # stable: a tie keeps the first share
+    standing_scaled, share, standing = built[0] if built else (0, SESSION_SHARES[0], None)
+    rival = built[1] if len(built) > 1 else None
     timings["construction"] = time.monotonic() - t
 
     t = time.monotonic()
@@ -324,20 +316,19 @@ def solve(
         # the other share's standing groups too, each with half the time, when both were
         # built: which one polishes best is not known from the raw score (xl: 37,978 at share
         # 0.5 against 38,864 at 1.2 built, 16,526 against 15,162 after 12 s of local search)
-        if rival is None or stats["construction"] != "standing groups" or deterministic:
-            plan, first = local_search(plan, t + 0.6 * (deadline - t))
-            objective -= first.gain
-            took = time.monotonic() - t
-        else:
-            plan, first = local_search(plan, t + 0.3 * (deadline - t))
-            objective -= first.gain
-            took = time.monotonic() - t
+        if stats["construction"] != "standing groups" or deterministic:
+            rival = None
+        plan, first = local_search(plan, t + (0.6 if rival is None else 0.3) * (deadline - t))
+        objective -= first.gain
+        took = time.monotonic() - t
+        if rival is not None:
             start = time.monotonic()
-            polished, more = local_search(rival[0], t + 0.6 * (deadline - t))
+            rival_scaled, rival_share, rival_plan = rival
+            polished, more = local_search(rival_plan, t + 0.6 * (deadline - t))
             took = max(took, time.monotonic() - start)
-            if rival[2] - more.gain < objective:
-                plan, objective, first = polished, rival[2] - more.gain, more
-                stats["session_share"] = share = rival[1]
+            if rival_scaled - more.gain < objective:
+                plan, objective, first = polished, rival_scaled - more.gain, more
+                stats["session_share"] = share = rival_share
         report(objective / SCALE, bound_scaled / SCALE, "polish")
         # goal minutes short beyond what the bound proves unavoidable are worth more than
         # another start: CP-SAT windows around those learners get a fifth of what is left

@@ -17,12 +17,7 @@ from plsched.scoring import scaled_weights, score
 from plsched.solvers.clustering import group_count
 from plsched.solvers.cpsat.candidates import prepare
 from plsched.solvers.polish import PolishStats
-from plsched.solvers.standing import (
-    _Former,
-    _Group,
-    _timetable,
-    construct_standing,
-)
+from plsched.solvers.standing import _Former, _Group, _timetable, construct_standing
 from plsched.solvers.state import Sess, sessions_to_public
 from plsched.solving import solve
 
