@@ -16,7 +16,7 @@ from plsched.schema.schedule import Schedule
 from plsched.scoring import scaled_weights, score
 from plsched.solvers.clustering import group_count
 from plsched.solvers.cpsat.candidates import prepare
-from plsched.solvers.polish import PolishStats
+from plsched.solvers.polish import PASSES, PolishStats
 from plsched.solvers.standing import _Former, _Group, _timetable, construct_standing
 from plsched.solvers.state import Sess, sessions_to_public
 from plsched.solving import solve
@@ -198,6 +198,30 @@ def test_solve_polishes_the_standing_groups_of_both_shares(
     assert id(polished[0]) in first_two and id(polished[1]) in first_two
     assert polished[0] is not polished[1]
     assert result.stats["session_share"] == first_two[id(polished[1])]
+    assert check(small, result.plan).ok
+    assert score(small, result.plan).scaled == result.stats["solver_objective_scaled"]
+
+
+def test_solve_races_both_shares_one_pass_then_the_better_goes_on(
+    small: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a local search cut by the clock never reaches its later moves, so the two shares'
+    # groups get one pass each and only the better is polished on, with every pass. Here the
+    # first pass of the second share is the only one that improves: its result must be the
+    # plan polished on
+    calls: list[tuple[object, int, object]] = []  # (plan given, passes, plan returned)
+    real = solving.polish
+
+    def polish_second(cp: Any, prep: Any, plan: list[Sess], **kw: Any) -> Any:
+        out, stats = real(cp, prep, plan, **kw) if len(calls) == 1 else (list(plan), PolishStats())
+        calls.append((plan, kw["max_passes"], out))
+        return out, stats
+
+    monkeypatch.setattr(solving, "polish", polish_second)
+    result = solve(small, time_limit=12, strategy="lns", seed=0)
+    assert len(calls) >= 3
+    assert [passes for _, passes, _ in calls[:2]] == [1, 1]
+    assert calls[2][0] is calls[1][2] and calls[2][1] == PASSES
     assert check(small, result.plan).ok
     assert score(small, result.plan).scaled == result.stats["solver_objective_scaled"]
 

@@ -44,6 +44,9 @@ __all__ = ["PolishStats", "polish"]
 
 log = logging.getLogger(__name__)
 
+#: Passes of :func:`polish` at most (the first finds most of the gain).
+PASSES = 6
+
 Key = tuple[int, int, int, int]  # (modality, subject, skill, teacher)
 
 
@@ -701,7 +704,7 @@ def polish(
     previous: Mapping[tuple[int, int], Key] | None,
     rng: np.random.Generator,
     deadline: float,
-    max_passes: int = 6,
+    max_passes: int = PASSES,
 ) -> tuple[list[Sess], PolishStats]:
     """Improve ``plan`` by first-improvement local search until ``deadline``, ``max_passes``
     passes, or a pass that adds under 1 % of the gain so far."""
