@@ -49,6 +49,9 @@ PASSES = 6
 
 Key = tuple[int, int, int, int]  # (modality, subject, skill, teacher)
 
+#: A learner's teachers in a subject it has no session of (read only).
+_NO_TEACHERS: Counter[int] = Counter()
+
 
 @dataclass
 class _Session:
@@ -152,9 +155,21 @@ class _State:
         self.goal_keys: list[set[tuple[int, int]]] = [set() for _ in range(cp.n_learners)]
         for l, subject, modality in self.goals:
             self.goal_keys[l].add((subject, modality))
+        self.goal_total = {key: sum(goals) for key, goals in self.goals.items()}
+        self.goal_of = [[(x, s, m) for s, m in sorted(ks)] for x, ks in enumerate(self.goal_keys)]
         self.max_group = cp.learner_max_group.tolist()
         # plain Python lookups for the hot path
         self.minutes = cp.block_minutes.tolist()
+        self.day_of = cp.block_day.tolist()
+        self.mod_min, self.mod_max = cp.mod_min.tolist(), cp.mod_max.tolist()
+        self.mod_target = cp.mod_target.tolist()
+        self.room_capacity, self.room_zones = cp.room_capacity.tolist(), cp.room_zones.tolist()
+        self.age = cp.learner_age.tolist()
+        self.need_tags, self.need_features = (
+            cp.learner_need_tags.tolist(),
+            cp.learner_need_features.tolist(),
+        )
+        self.teacher_tags, self.room_features = cp.teacher_tags.tolist(), cp.room_features.tolist()
         self.led_skill = (cp.mod_teacher & cp.mod_skill).tolist()
         self.focus = set(zip(*map(np.ndarray.tolist, np.nonzero(cp.focus)), strict=True))
         self.has_focus = set(zip(*map(np.ndarray.tolist, np.nonzero(cp.has_focus)), strict=True))
@@ -181,9 +196,7 @@ class _State:
         )
 
     def short_any(self, l: int) -> bool:
-        return any(
-            self.delivered[(l, s, m)] < sum(self.goals[(l, s, m)]) for s, m in self.goal_keys[l]
-        )
+        return any(self.delivered[key] < self.goal_total[key] for key in self.goal_of[l])
 
     # ---------------------------------------------------------------- per-member costs
     def short_of(self, key: tuple[int, int, int]) -> int:
@@ -197,6 +210,15 @@ class _State:
         # delivered minutes count towards the first goal of a (learner, subject, modality),
         # as the scoring layer attributes them
         return max(0, goals[0] - delivered) + sum(goals[1:])
+
+    def _short_change(self, key: tuple[int, int, int], minutes: int) -> int:
+        """Change of :meth:`short_of` when ``minutes`` more are delivered to ``key`` (only the
+        first goal's share changes)."""
+        goals = self.goals.get(key)
+        if not goals:
+            return 0
+        left = goals[0] - self.delivered[key]
+        return max(0, left - minutes) - max(0, left)
 
     def member_cost(self, l: int, s: _Session) -> int:
         """Costs that depend only on (learner, session): off-focus, review, stretch, stability."""
@@ -217,16 +239,15 @@ class _State:
         return cost
 
     def size_cost(self, s: _Session, size: int, count: int) -> int:
-        target = int(self.cp.mod_target[s.modality])
-        return self.w["group_size"] * abs(size - target * count)
+        return self.w["group_size"] * abs(size - self.mod_target[s.modality] * count)
 
     def count_for(self, s: _Session, size: int) -> int | None:
         """Sessions a pool needs to hold ``size`` learners: its count, or one fewer or one more
         (a room zone permitting) when the sizes would leave the modality's bounds; None when
         no count fits. A teacher-led session is one session (its bounds are checked apart)."""
-        lo, hi = int(self.cp.mod_min[s.modality]), int(self.cp.mod_max[s.modality])
         if s.teacher >= 0:
             return 1
+        lo, hi = self.mod_min[s.modality], self.mod_max[s.modality]
         c = s.count
         if size == 0:
             return 0
@@ -235,7 +256,7 @@ class _State:
                 continue
             if n == 1 < c and self.holds_avoid_pair(s):
                 continue  # one session could not keep the pair apart (see split_pool)
-            if n > c and self.zones_used[(s.room, s.block)] >= self.cp.room_zones[s.room]:
+            if n > c and self.zones_used[(s.room, s.block)] >= self.room_zones[s.room]:
                 continue
             return n
         return None
@@ -249,7 +270,7 @@ class _State:
         ages = self.ages.get(i)
         if ages is None:
             return 0
-        half = (int(self.cp.mod_target[self.sessions[i].modality]) + 1) // 2
+        half = (self.mod_target[self.sessions[i].modality] + 1) // 2
         before = max(0, ages[age] - half)
         after = max(0, ages[age] + change - half)
         return self.w["age_mix"] * (after - before)
@@ -257,23 +278,23 @@ class _State:
     # ---------------------------------------------------------------- feasibility
     def can_leave(self, s: _Session) -> bool:
         if s.teacher >= 0:
-            return len(s.members) - 1 >= int(self.cp.mod_min[s.modality])
+            return len(s.members) - 1 >= self.mod_min[s.modality]
         return self.count_for(s, len(s.members) - 1) is not None
 
     def can_join(self, l: int, s: _Session, src: _Session) -> bool:
-        cp, prep = self.cp, self.prep
         size = len(s.members) + 1
-        if s.teacher >= 0 and size > int(cp.mod_max[s.modality]):
+        if s.teacher >= 0 and size > self.mod_max[s.modality]:
             return False
         if self.count_for(s, size) is None:
             return False
-        if s.room != src.room and self.room_load[(s.room, s.block)] + 1 > cp.room_capacity[s.room]:
+        if s.room != src.room and self.room_load[(s.room, s.block)] >= self.room_capacity[s.room]:
             return False
-        if prep.avoid.get(l) and prep.avoid[l] & s.members:
+        partners = self.prep.avoid.get(l)
+        if partners and partners & s.members:
             return False
         if s.teacher < 0:
             return True
-        if size > int(cp.learner_max_group[l]):
+        if size > self.max_group[l]:
             return False
         if s.members and min(self.max_group[x] for x in s.members) < size:
             return False
@@ -282,12 +303,11 @@ class _State:
     def _may_attend(self, l: int, s: _Session) -> bool:
         """Rules 5 and 8 for learner l in teacher-led session s: ready for its skill, the
         teacher's tags and the room's features."""
-        cp = self.cp
-        if s.skill >= 0 and self.same_skill[s.modality] and not self.prep.allowed[l, s.skill]:
+        if s.skill >= 0 and self.same_skill[s.modality] and (l, s.skill) not in self.allowed_pairs:
             return False
-        if int(cp.learner_need_tags[l]) & ~int(cp.teacher_tags[s.teacher]):
+        if self.need_tags[l] & ~self.teacher_tags[s.teacher]:
             return False
-        return not int(cp.learner_need_features[l]) & ~int(cp.room_features[s.room])
+        return not self.need_features[l] & ~self.room_features[s.room]
 
     def can_take_place(self, l: int, s: _Session, instead: int = -1) -> bool:
         """Whether l may be in teacher-led session s in place of member ``instead`` (sizes do
@@ -307,7 +327,9 @@ class _State:
         d = self.learner_delta(l, a, b)
         d += self.size_cost(a, na - 1, ca) - self.size_cost(a, na, a.count)
         d += self.size_cost(b, nb + 1, cb) - self.size_cost(b, nb, b.count)
-        age = int(self.cp.learner_age[l])
+        if i not in self.ages and j not in self.ages:
+            return d
+        age = self.age[l]
         return d + self._age_cost(i, age, -1) + self._age_cost(j, age, +1)
 
     def swap_delta(self, l: int, i: int, x: int, j: int, dl: int) -> int:
@@ -325,18 +347,14 @@ class _State:
     def learner_delta(self, l: int, a: _Session, b: _Session) -> int:
         """The terms of learner l alone when l moves from session a to b (same block): focus,
         review, stretch and stability, goal minutes, daily variety, teacher continuity."""
-        cp, w = self.cp, self.w
-        minutes = int(cp.block_minutes[a.block])
-        day = int(cp.block_day[a.block])
+        w = self.w
+        minutes = self.minutes[a.block]
+        day = self.day_of[a.block]
         d = self.member_cost(l, b) - self.member_cost(l, a)
         ka, kb = (l, a.subject, a.modality), (l, b.subject, b.modality)
         if ka != kb:
-            da, db = self.delivered[ka], self.delivered[kb]
             d += w["goal_shortfall"] * (
-                self._short(ka, da - minutes)
-                - self._short(ka, da)
-                + self._short(kb, db + minutes)
-                - self._short(kb, db)
+                self._short_change(ka, -minutes) + self._short_change(kb, minutes)
             )
         if a.subject != b.subject:
             cap = self.cap
@@ -684,7 +702,7 @@ def _worth(st: _State, l: int, i: int) -> bool:
     s = st.sessions[i]
     if s.teacher < 0:
         return False
-    if len(s.members) > int(st.cp.mod_target[s.modality]):
+    if len(s.members) > st.mod_target[s.modality]:
         return True
     if st.member_cost(l, s) > 0:
         return True
@@ -692,7 +710,7 @@ def _worth(st: _State, l: int, i: int) -> bool:
         return True
     key = (l, s.subject, s.modality)
     goals = st.goals.get(key)
-    return not goals or st.delivered[key] - int(st.cp.block_minutes[s.block]) >= sum(goals)
+    return not goals or st.delivered[key] - st.minutes[s.block] >= sum(goals)
 
 
 def polish(
@@ -917,7 +935,7 @@ def _free_teachers(st: _State, l: int, subject: int, m: int, b: int) -> list[int
         and st.week[int(t)] < cp.teacher_max_week[t]
         and st.day_led[(int(t), day)] < cp.teacher_max_day[t]
     ]
-    seen = st.teachers.get((l, subject), Counter()) if subject >= 0 else Counter()
+    seen = st.teachers.get((l, subject), _NO_TEACHERS) if subject >= 0 else _NO_TEACHERS
     # the learner's own teachers first, then those furthest below their fair load
     out.sort(key=lambda t: (-seen[t], st.week[t] - int(cp.teacher_fair[t])))
     return out[:3]
@@ -1929,7 +1947,7 @@ def _swap_learners(st: _State, stats: PolishStats, l: int, i: int) -> int:
     two moves together lower the objective; sizes and room loads do not change."""
     cp = st.cp
     a = st.sessions[i]
-    seen = st.teachers.get((l, a.subject), Counter()) if a.subject >= 0 else Counter()
+    seen = st.teachers.get((l, a.subject), _NO_TEACHERS) if a.subject >= 0 else _NO_TEACHERS
     if _settled(st, l, a, seen):
         return 0  # a swap that pays for the partner is found from the partner's side
     for j in _candidates(st, l, i):
@@ -1968,7 +1986,7 @@ def _shift_block(st: _State, stats: PolishStats, l: int, i: int) -> int:
     ]
     if not pools:
         return 0
-    seen = st.teachers.get((l, a.subject), Counter()) if a.subject >= 0 else Counter()
+    seen = st.teachers.get((l, a.subject), _NO_TEACHERS) if a.subject >= 0 else _NO_TEACHERS
     if _settled(st, l, a, seen):
         return 0
     back = min(pools, key=lambda j: st.move_delta(l, i, j))
