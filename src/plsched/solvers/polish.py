@@ -40,7 +40,7 @@ from plsched.solvers.cpsat.candidates import Prepared
 from plsched.solvers.seating import even_pools
 from plsched.solvers.state import Sess
 
-__all__ = ["PolishStats", "polish"]
+__all__ = ["PASSES", "PolishStats", "polish"]
 
 log = logging.getLogger(__name__)
 
