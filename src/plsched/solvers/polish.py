@@ -709,8 +709,8 @@ def _worth(st: _State, l: int, i: int) -> bool:
     if s.subject >= 0 and len(st.teachers[(l, s.subject)]) > 1:
         return True
     key = (l, s.subject, s.modality)
-    goals = st.goals.get(key)
-    return not goals or st.delivered[key] - st.minutes[s.block] >= sum(goals)
+    total = st.goal_total.get(key)
+    return total is None or st.delivered[key] - st.minutes[s.block] >= total
 
 
 def polish(
@@ -888,15 +888,15 @@ def _new_sessions(st: _State, stats: PolishStats, rng: np.random.Generator) -> i
     cp = st.cp
     short = [
         key
-        for key, goals in st.goals.items()
-        if cp.mod_teacher[key[2]] and st.delivered[key] < sum(goals)
+        for key, total in st.goal_total.items()
+        if cp.mod_teacher[key[2]] and st.delivered[key] < total
     ]
     gained = 0
     for n in rng.permutation(len(short)):
         if time.monotonic() >= st.deadline:
             break
         l, subject, m = short[int(n)]
-        if st.delivered[(l, subject, m)] >= sum(st.goals[(l, subject, m)]):
+        if st.delivered[(l, subject, m)] >= st.goal_total[(l, subject, m)]:
             continue
         pooled_blocks = [
             b
