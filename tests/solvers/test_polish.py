@@ -545,3 +545,55 @@ def test_a_group_leaves_the_room_a_new_group_needs_for_one_a_pool_gives_up() -> 
     led = sorted((s.teacher, s.room, sorted(s.learners)) for s in polished.sessions if s.teacher)
     assert led == [("t1", "quiet", ["l1", "l2", "l3"]), ("t2", "hall", ["b1", "b2"])]
     assert check(instance, polished).ok
+
+
+def test_a_crowded_course_meets_once_more_with_its_teacher() -> None:
+    # six learners, each with two hours a week, meet t1 in groups of 6 (target 3) on mon-1
+    # and tue-1 and work alone on wed-1 (l6, with no goal, works alone throughout): t1 meets
+    # them on wed-1 too, each learner keeps two sittings with t1, and three groups of 12
+    # seats (4, 4, 4 or 3, 4, 5) save 3 learners off target
+    modalities = [small_group(max_size=6), independent()]
+    idle = {**learner("l6", []), "goals": []}
+    instance = school(
+        [*ready_for_a(*(f"l{x}" for x in range(6)), minutes=120), idle],
+        [teacher("t1")],
+        blocks=("mon-1", "tue-1", "wed-1"),
+        modalities=modalities,
+    )
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    six = tuple(range(6))
+    plan = [Sess(b, sg, 0, 0, 0, 0, six) for b in (0, 1)]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (6,)) for b in (0, 1)]
+    plan += [Sess(2, ind, -1, -1, -1, 0, (x,)) for x in range(7)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 2 * 100
+    groups = [s for s in polished.sessions if s.teacher]
+    assert len(groups) == 3 and sum(len(s.learners) for s in groups) == 12
+    assert {s.teacher for s in groups} == {"t1"}
+    assert score(instance, polished).raw["goal_shortfall"] == 0
+    assert check(instance, polished).ok
+
+
+def test_a_course_moves_sittings_from_its_crowded_meeting_to_its_thin_one() -> None:
+    # t1 meets l0-l5 on mon-1 (6, target 3) and l0, l1 on tue-1 (2); l2-l5 need one sitting
+    # and work alone on tue-1, there is no third block: two of them sit on tue-1 instead,
+    # 4 and 4 (or 5 and 3) save 2 learners off target, and every goal stays met
+    modalities = [small_group(max_size=6), independent()]
+    learners = [
+        *ready_for_a("l0", "l1", minutes=120),
+        *ready_for_a(*(f"l{x}" for x in range(2, 6))),
+        {**learner("l6", []), "goals": []},
+    ]
+    instance = school(learners, [teacher("t1")], blocks=("mon-1", "tue-1"), modalities=modalities)
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    plan = [Sess(0, sg, 0, 0, 0, 0, tuple(range(6))), Sess(1, sg, 0, 0, 0, 0, (0, 1))]
+    plan += [Sess(0, ind, -1, -1, -1, 0, (6,))]
+    plan += [Sess(1, ind, -1, -1, -1, 0, (x,)) for x in range(2, 7)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 2 * 2 * 100
+    sizes = sorted(len(s.learners) for s in polished.sessions if s.teacher)
+    assert sum(sizes) == 8 and sizes[1] - sizes[0] <= 2
+    assert score(instance, polished).raw["goal_shortfall"] == 0
+    assert check(instance, polished).ok

@@ -6,6 +6,9 @@ falls and every hard rule still holds.
 Compound moves, each priced move by move and undone unless the whole pays: a learner's
 off-focus sittings of a subject move together to a group on its focus skill (``_regroup``);
 learners sharing a focus skill get a new week's group with a free teacher (``_open_groups``);
+a course (one teacher's sessions on one skill) above its target size meets once more, its
+members trading a sitting for one at the new meeting (``_split_courses``, which leaves the
+pools' sizes out of its choice);
 a session opens for goals still short, in the learner's own pool's room when that is the only
 place (``_new_sessions``); a group short of goal minutes moves, whole, from a short block to a
 longer one (``_reblock``); a target's worth of learners leave groups above target for a new
@@ -84,6 +87,7 @@ class PolishStats:
     drained: int = 0
     regrouped: int = 0
     groups: int = 0
+    split: int = 0
     reblocked: int = 0
     closed: int = 0
     gain: int = 0  # scaled objective units
@@ -764,6 +768,7 @@ def polish(
             _retargets,
             _regroup,
             _open_groups,
+            _split_courses,
             _reblock,
             _close_sessions,
             _hand_overs,
@@ -785,7 +790,8 @@ def polish(
         "polish: %d passes, %d moves, %d learner swaps, %d block shifts, %d teacher swaps, "
         "%d sessions handed over, "
         "%d skill changes, %d new sessions, %d pool recounts, %d pools from groups, "
-        "%d room spreads, %d regroupings, %d new groups, %d groups moved, %d closed, gain %d, "
+        "%d room spreads, %d regroupings, %d new groups, %d courses split, %d groups moved, "
+        "%d closed, gain %d, "
         "%.1f s",
         stats.passes,
         stats.moves,
@@ -800,6 +806,7 @@ def polish(
         stats.rebalanced,
         stats.regrouped,
         stats.groups,
+        stats.split,
         stats.reblocked,
         stats.closed,
         stats.gain,
@@ -1724,6 +1731,213 @@ def _open_group(
             st.close_session(j)
         return 0
     return 0
+
+
+def _split_courses(st: _State, stats: PolishStats) -> int:
+    """Courses — the teacher-led same-skill sessions of one modality, subject, skill and
+    teacher — spread their seats more evenly over their sessions.
+
+    A course whose sessions sit above target meets once more: its teacher opens a session at
+    another block (handing a session of its own to a free colleague below its fair load first
+    when it is at its own), and members move one sitting each from the course's fullest
+    sessions to it: out of the course's session into teacherless work at that block, out of
+    teacherless work into the new one. A group of 8 meeting twice becomes three sessions of
+    5, 5 and 6 with the same teacher: every member keeps its minutes, its skill and its one
+    teacher. A course whose sessions differ by two or more moves sittings from the fullest to
+    the emptiest the same way. :func:`_spread` prices the moves."""
+    courses: dict[Key, list[int]] = defaultdict(list)
+    for i, s in _led_sessions(st):
+        if s.skill >= 0 and st.same_skill[s.modality] and st.led_skill[s.modality]:
+            courses[s.key].append(i)
+    gained = 0
+    for key, group in sorted(courses.items()):
+        if time.monotonic() >= st.deadline:
+            break
+        m = key[0]
+        target = st.mod_target[m]
+        sizes = [len(st.sessions[i].members) for i in group]
+        if sum(max(0, n - target) for n in sizes) >= st.mod_min[m]:
+            kept, d = _split_course(st, key, group)
+            if kept:
+                gained -= d
+                stats.split += 1
+                continue
+        if len(group) > 1 and max(sizes) > target and max(sizes) - min(sizes) >= 2:
+            dst = min(group, key=lambda i: len(st.sessions[i].members))
+            kept, d = _spread(st, [i for i in group if i != dst], dst, 0)
+            if kept:
+                gained -= d
+                stats.split += 1
+    return gained
+
+
+def _split_course(st: _State, key: Key, group: list[int]) -> tuple[bool, int]:
+    """Open one more session of course ``key`` (see :func:`_split_courses`) at the block where
+    most members work alone; whether it was kept, and the change of the objective."""
+    cp = st.cp
+    m, subject, k, t = key
+    lo = st.mod_min[m]
+    # a teacher at its fair load first hands a session over to one below its own
+    lent = _lend(st, t) if st.load_delta(t, +1) > 0 else None
+    if st.week[t] >= cp.teacher_max_week[t]:
+        return _give_back(st, t, lent)
+    members = set().union(*(st.sessions[i].members for i in group))
+    feats = int(cp.mod_features[m]) | int(cp.subject_features[subject])
+    busy = {st.sessions[i].block for i in group}
+    blocks = []
+    for b in range(cp.n_blocks):
+        if (
+            b in busy
+            or not cp.teacher_available[t, b]
+            or t in st.led[b]
+            or st.day_led[(t, st.day_of[b])] >= cp.teacher_max_day[t]
+        ):
+            continue
+        come = sum(1 for x in members if _pooled_at(st, x, b))
+        if come >= lo:
+            blocks.append((-come, b))
+    for _, b in sorted(blocks)[:2]:
+        rooms = _rooms_with_space(st, b, feats, lo)
+        if not rooms:
+            continue
+        room = max(rooms, key=lambda r: cp.room_capacity[r] - st.room_load[(r, b)])
+        # the moves count the empty session |0 − target| off target; it costs nothing
+        spent = (lent[1] if lent else 0) + st.load_delta(t, +1)
+        spent += st.w["group_size"] * st.mod_target[m]
+        new = st.open_session(b, m, subject, k, t, room)
+        kept, d = _spread(st, group, new, spent)
+        if kept:
+            return True, d
+        st.close_session(new)
+    return _give_back(st, t, lent)
+
+
+def _lend(st: _State, t: int) -> tuple[int, int] | None:
+    """Hand the session of teacher t that costs least to hand over (those of no subject
+    cost no continuity) to a free teacher below its fair load; (session, change of the
+    objective), or None (nothing changed)."""
+    cp = st.cp
+    below = [u for u in range(cp.n_teachers) if st.week[u] < int(cp.teacher_fair[u])]
+    best: tuple[int, int, int] | None = None
+    for b in range(cp.n_blocks):
+        if t not in st.led[b]:
+            continue
+        for i in st.by_block[b]:
+            s = st.sessions[i]
+            if s.teacher != t or s.count == 0:
+                continue
+            for u in below:
+                d = st.hand_over_delta(i, u)
+                if d is not None and (best is None or d < best[0]):
+                    best = (d, i, u)
+    if best is None:
+        return None
+    d, i, u = best
+    st.apply_hand_over(i, u)
+    return i, d
+
+
+def _give_back(st: _State, t: int, lent: tuple[int, int] | None) -> tuple[bool, int]:
+    """Undo :func:`_lend` (the session goes back to teacher t); nothing kept."""
+    if lent is not None:
+        st.apply_hand_over(lent[0], t)
+    return False, 0
+
+
+def _spread(st: _State, group: list[int], dst: int, spent: int) -> tuple[bool, int]:
+    """Move sittings of the members of a course's sessions ``group`` to its session ``dst``
+    (see :func:`_split_courses`), from the fullest session first, after changes that cost
+    ``spent``. Each member moved leaves a session of ``group`` for teacherless work at its
+    block and teacherless work at dst's block for dst; each move is priced exactly. The
+    pools' group_size is left out of the choice: a pool at its target size pays for one
+    learner more or less, but over many moves a block's teacherless learners fall on or off a
+    multiple of the target alike, and the pool moves of the pass mend their sizes (`large`:
+    courses split this way gain 3 % more in a minute than when the pools' change is counted).
+    The best prefix of the moves, with dst at its minimum size at least, is kept when it pays
+    so; else all is undone. Whether moves were kept, and the change of the objective
+    (``spent`` included)."""
+    ses = st.sessions[dst]
+    b = ses.block
+    lo, hi = st.mod_min[ses.modality], st.mod_max[ses.modality]
+    total, pools = spent, 0  # pools: the part of total that is the pools' group_size
+    done: list[tuple[int, int, int, int, int]] = []  # (learner, from, to, their counts)
+    best, best_at, best_total = 0, 0, 0
+
+    def move(x: int, i: int, j: int) -> None:
+        nonlocal total, pools
+        for y in (i, j):
+            p = st.sessions[y]
+            if p.teacher < 0:
+                n, step = len(p.members), -1 if y == i else 1
+                c = st.count_for(p, n + step)
+                assert c is not None  # the move is allowed
+                pools += st.size_cost(p, n + step, c) - st.size_cost(p, n, p.count)
+        total += st.move_delta(x, i, j)
+        done.append((x, i, j, st.sessions[i].count, st.sessions[j].count))
+        st.apply_move(x, i, j)
+
+    while len(ses.members) < hi:
+        # the course's fullest session that can give a member up, and its members who work
+        # alone at b and may join dst
+        src_i, who = -1, []
+        for i in sorted(group, key=lambda i: -len(st.sessions[i].members)):
+            a = st.sessions[i]
+            if len(a.members) <= max(lo, len(ses.members) + 1) or not st.can_leave(a):
+                continue
+            who = [
+                x
+                for x in a.members
+                if x not in ses.members
+                and _pooled_at(st, x, b)
+                and st.can_leave(st.sessions[st.where[(x, b)]])
+                and st.can_join(x, ses, st.sessions[st.where[(x, b)]])
+            ]
+            if who:
+                src_i = i
+                break
+        if src_i < 0:
+            break
+        a = st.sessions[src_i]
+        # teacherless work at a's block, the pool that grows at least cost first
+        backs = sorted(
+            (_pool_growth(st, j, 1), j)
+            for j in st.by_block_other[a.block]
+            if st.sessions[j].teacher < 0
+        )
+        choice: tuple[int, int, int] | None = None
+        for x in who:
+            j = next((j for _, j in backs if st.can_join(x, st.sessions[j], a)), -1)
+            if j >= 0:
+                d = st.move_delta(x, src_i, j) + st.move_delta(x, st.where[(x, b)], dst)
+                if choice is None or d < choice[0]:
+                    choice = (d, x, j)
+        if choice is None:
+            break
+        _, x, j = choice
+        move(x, src_i, j)
+        move(x, st.where[(x, b)], dst)
+        if len(ses.members) >= lo and total - pools < best:
+            best, best_at, best_total = total - pools, len(done), total
+    for x, i, j, ci, cj in reversed(done[best_at:]):
+        st.apply_move(x, j, i)
+        st.set_count(i, ci)
+        st.set_count(j, cj)
+    return best_at > 0, best_total
+
+
+def _pool_growth(st: _State, j: int, step: int) -> int | float:
+    """The change of pool j's group_size when ``step`` (±1) learners more work there (inf
+    when its sessions could not hold them)."""
+    p = st.sessions[j]
+    n = len(p.members)
+    c = st.count_for(p, n + step)
+    return float("inf") if c is None else st.size_cost(p, n + step, c) - st.size_cost(p, n, p.count)
+
+
+def _pooled_at(st: _State, x: int, b: int) -> bool:
+    """Whether learner x works alone (a teacherless pool) at block b."""
+    i = st.where.get((x, b))
+    return i is not None and st.sessions[i].teacher < 0
 
 
 def _pool_costs(seats: int, zones: int, lo: int, hi: int, target: int) -> np.ndarray:
