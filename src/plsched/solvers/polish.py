@@ -446,6 +446,15 @@ class _State:
             return None
         return self._new_teachers_delta([(a, b.teacher), (b, a.teacher)])
 
+    def can_lead(self, t: int, b: int) -> bool:
+        """Whether teacher t may lead one more session at block b: available, leading none
+        there, and under its maximum for that day (rule 2; the week's is checked apart)."""
+        return (
+            bool(self.cp.teacher_available[t, b])
+            and t not in self.led[b]
+            and self.day_led[(t, self.day_of[b])] < self.cp.teacher_max_day[t]
+        )
+
     def hand_over_delta(self, i: int, u: int) -> int | None:
         """The change of the objective when teacher u, free at its block, leads session i in
         place of its teacher; None when u may not (rule 2, its tags, its maxima)."""
@@ -454,9 +463,7 @@ class _State:
         b, t = s.block, s.teacher
         if (
             u == t
-            or not cp.teacher_available[u, b]
-            or u in self.led[b]
-            or self.day_led[(u, int(cp.block_day[b]))] >= cp.teacher_max_day[u]
+            or not self.can_lead(u, b)
             or self.week[u] >= cp.teacher_max_week[u]
             or not self._teacher_fits(u, s)
         ):
@@ -921,7 +928,6 @@ def _new_sessions(st: _State, stats: PolishStats, rng: np.random.Generator) -> i
 
 def _free_teachers(st: _State, l: int, subject: int, m: int, b: int) -> list[int]:
     cp = st.cp
-    day = int(cp.block_day[b])
     ok = (
         cp.teacher_available[:, b]
         & cp.teacher_modalities[:, m]
@@ -938,9 +944,7 @@ def _free_teachers(st: _State, l: int, subject: int, m: int, b: int) -> list[int
     out = [
         int(t)
         for t in np.flatnonzero(ok)
-        if t not in st.led[b]
-        and st.week[int(t)] < cp.teacher_max_week[t]
-        and st.day_led[(int(t), day)] < cp.teacher_max_day[t]
+        if st.can_lead(int(t), b) and st.week[int(t)] < cp.teacher_max_week[t]
     ]
     seen = st.teachers.get((l, subject), _NO_TEACHERS) if subject >= 0 else _NO_TEACHERS
     # the learner's own teachers first, then those furthest below their fair load
@@ -1008,11 +1012,7 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
             if found is None:
                 return None
             rooms, moved, shrink = [found[0]], found[1], found[2]
-    room = (
-        here
-        if here in rooms
-        else max(rooms, key=lambda r: cp.room_capacity[r] - st.room_load[(r, b)])
-    )
+    room = here if here in rooms else _roomiest(st, rooms, b)
     pooled = [
         x
         for i in st.by_block[b]
@@ -1695,17 +1695,12 @@ def _open_group(
             day = int(cp.block_day[b])
             if len(picks) == meetings or len(come[b]) < lo:
                 break
-            if (
-                day in days
-                or not cp.teacher_available[t, b]
-                or t in st.led[b]
-                or st.day_led[(t, day)] >= cp.teacher_max_day[t]
-            ):
+            if day in days or not st.can_lead(t, b):
                 continue
             rooms = _rooms_with_space(st, b, feats, lo)
             if not rooms:
                 continue
-            room = max(rooms, key=lambda r: cp.room_capacity[r] - st.room_load[(r, b)])
+            room = _roomiest(st, rooms, b)
             picks.append((b, room))
             days.add(day)
         if len(picks) < meetings:
@@ -1786,12 +1781,7 @@ def _split_course(st: _State, key: Key, group: list[int]) -> tuple[bool, int]:
     busy = {st.sessions[i].block for i in group}
     blocks = []
     for b in range(cp.n_blocks):
-        if (
-            b in busy
-            or not cp.teacher_available[t, b]
-            or t in st.led[b]
-            or st.day_led[(t, st.day_of[b])] >= cp.teacher_max_day[t]
-        ):
+        if b in busy or not st.can_lead(t, b):
             continue
         come = sum(1 for x in members if _pooled_at(st, x, b))
         if come >= lo:
@@ -1800,7 +1790,7 @@ def _split_course(st: _State, key: Key, group: list[int]) -> tuple[bool, int]:
         rooms = _rooms_with_space(st, b, feats, lo)
         if not rooms:
             continue
-        room = max(rooms, key=lambda r: cp.room_capacity[r] - st.room_load[(r, b)])
+        room = _roomiest(st, rooms, b)
         # the moves count the empty session |0 − target| off target; it costs nothing
         spent = (lent[1] if lent else 0) + st.load_delta(t, +1)
         spent += st.w["group_size"] * st.mod_target[m]
@@ -2089,6 +2079,11 @@ def _needs(st: _State, s: _Session) -> int:
         for x in s.members:
             feats |= int(cp.learner_need_features[x])
     return feats
+
+
+def _roomiest(st: _State, rooms: list[int], b: int) -> int:
+    """Of ``rooms``, the one with the most free seats at block b."""
+    return max(rooms, key=lambda r: st.room_capacity[r] - st.room_load[(r, b)])
 
 
 def _rooms_with_space(st: _State, b: int, feats: int, seats: int) -> list[int]:
