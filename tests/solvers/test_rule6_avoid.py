@@ -4,6 +4,13 @@ when it splits into sessions that keep them apart)."""
 
 from __future__ import annotations
 
+from plsched.compiled import compile_problem
+from plsched.scoring import scaled_weights
+from plsched.solvers.cpsat.candidates import prepare
+from plsched.solvers.cpsat.model import WindowModel
+from plsched.solvers.cpsat.window import Window
+from plsched.solvers.state import Sess
+
 from .conftest import (
     BLOCK_SHORT,
     OFF_TARGET,
@@ -105,3 +112,26 @@ def test_two_avoid_pairs_in_one_pool_split_into_two_sessions_apart() -> None:
     assert _apart(found, "l1", "l2") and _apart(found, "l3", "l4"), found
     assert result.objective == 4 * BLOCK_SHORT + 2 * OFF_TARGET
     assert_checked(instance, result)
+
+
+def test_a_pool_keeps_two_sessions_while_its_fixed_members_avoid_each_other() -> None:
+    # No teacher is free; independent is 1..4, target 3. The plan seats {l1} and {l2, l3} in
+    # one room; a window frees only l3. One session of all three would hit the target (0
+    # against |3 - 2 x 3| = 3 for two), but l1 and l2 stay fixed and avoid each other: the pool
+    # must keep two sessions.
+    instance = school(
+        [learner("l1", [], avoid=["l2"]), learner("l2", []), learner("l3", [])],
+        [teacher("t1", unavailable=["mon-1"])],
+        rooms=[room(zones=2)],
+        modalities=[small_group(), independent(max_size=4, target_size=3)],
+    )
+    cp = compile_problem(instance)
+    b, r, m = 0, 0, cp.modality_index["independent"]
+    l1, l2, l3 = (cp.learner_index[x] for x in ("l1", "l2", "l3"))
+    plan = [Sess(b, m, -1, -1, -1, r, (l1,)), Sess(b, m, -1, -1, -1, r, (l2, l3))]
+    window = Window(blocks=(b,), learners={b: frozenset({l3})})
+    wm = WindowModel(cp, prepare(cp), window, plan, weights=scaled_weights(instance.policy))
+    res = wm.solve(time_limit=5)
+    assert res.sessions is not None
+    assert not any({l1, l2} <= set(s.members) for s in res.sessions), res.sessions
+    assert sorted(len(s.members) for s in res.sessions) == [1, 2]

@@ -2,7 +2,7 @@
 
 In a candidate, at most one of the pair. In a pool they may share it only when it splits into
 two or more sessions (the split keeps them apart); a learner avoiding a fixed member of a pool
-is never offered that pool.
+is never offered that pool, and a pool whose fixed members hold a pair keeps two or more sessions.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ def add(wm: WindowModel) -> None:
                 if b > a and b in c.x:
                     model.add(xa + c.x[b] <= 1)
     for p in wm.pools:
+        fixed = set(p.fixed)
+        if any(avoid.get(a, set()) & fixed for a in fixed):
+            assert p.count is not None
+            model.add(p.count >= 2)
         for a, xa in p.x.items():
             for b in avoid.get(a, ()):
                 if b > a and b in p.x:
