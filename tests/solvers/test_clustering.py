@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from plsched.solvers.clustering import focus_clusters
+from plsched.solvers.clustering import _anneal, _cluster_cost, _Sizes, focus_clusters
 
 SIZES = {"lo": 3, "hi": 8, "target": 5}
 
@@ -80,3 +80,40 @@ def test_the_same_school_gives_the_same_split() -> None:
     ]
     assert np.array_equal(runs[0][0], runs[1][0])
     assert np.array_equal(runs[0][1], runs[1][1])
+
+
+def test_annealing_moves_learners_until_every_skill_holds_whole_groups() -> None:
+    # ten learners who may all work on skill 0 or 1, started 7 on 0 and 3 on 1: a group of 7
+    # and one of 3, each 2 away from the target of 5; the start ends at 5 and 5 (or all ten
+    # in two groups of 5 on one skill): nobody away from the target
+    focus = np.ones((10, 2), dtype=bool)
+    hint = np.array([0] * 7 + [1] * 3)
+    split = _anneal(focus, np.full(10, 2), hint, _Sizes(3, 8, 5, 0.5, 6.0))
+    assert (split >= 0).all()
+    assert sorted(np.bincount(split, minlength=2).tolist()) in ([5, 5], [0, 10])
+
+
+def test_annealing_never_prices_a_start_above_the_one_it_was_given() -> None:
+    # workshops of 6..16 (target 12) and learners with two or three focus skills each
+    rng = np.random.default_rng(5)
+    focus = rng.random((300, 25)) < 0.08
+    focus[np.arange(300), rng.integers(0, 25, 300)] = True
+    meetings = rng.integers(1, 3, 300)
+    sizes = _Sizes(6, 16, 12, 2.5, 12.0)
+    hint = np.array([int(np.flatnonzero(row)[0]) for row in focus])
+
+    def price(split: np.ndarray) -> float:
+        rows, cols = np.nonzero(focus)
+        per = np.bincount(cols, weights=np.maximum(meetings, 1)[rows], minlength=25)
+        mean = per / np.maximum(np.bincount(cols, minlength=25), 1)
+        total = 12.0 * float(np.maximum(meetings, 1)[split < 0].sum())
+        for j, n in enumerate(np.bincount(split[split >= 0], minlength=25).tolist()):
+            cost = _cluster_cost(n, 6, 16, 12, 2.5)
+            total += mean[j] * (12.0 * n if cost is None else cost)
+        return total
+
+    split = _anneal(focus, meetings, hint, sizes)
+    on = split >= 0
+    assert focus[np.flatnonzero(on), split[on]].all()  # only focus skills
+    assert price(split) < price(hint)
+    assert np.array_equal(split, _anneal(focus, meetings, hint, sizes))  # seeded
