@@ -24,6 +24,7 @@ from plsched.schema.schedule import Schedule, Status, Unmet
 from plsched.scoring import SCALE as SCALE
 from plsched.scoring import goal_shortfalls, scaled_weights, score
 from plsched.solvers.bound import GoalReach, joint_bound, lower_bound
+from plsched.solvers.clustering import CLUSTER_TIME
 from plsched.solvers.construction import construct
 from plsched.solvers.cpsat.candidates import Prepared, prepare
 from plsched.solvers.cpsat.model import WindowModel
@@ -170,10 +171,15 @@ def solve(
     # built) is polished beside it before any other start (below)
     built: list[tuple[int, float, list[Sess]]] = []  # (score, share, plan)
     memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+    # each goal's split over focus skills, once per solve (memo): CLUSTER_TIME at a minute,
+    # less on shorter limits
+    cluster_time = min(CLUSTER_TIME, opts.time_limit / 40)
     for each in SESSION_SHARES if not (yesterday_valid and mode == "lns") else ():
         if built and not deterministic and time.monotonic() - t > 0.25 * opts.time_limit:
             break  # one share took long (a big or crowded school): the search needs the time
-        made = construct_standing(cp, prep, np.random.default_rng(opts.seed), weights, each, memo)
+        made = construct_standing(
+            cp, prep, np.random.default_rng(opts.seed), weights, each, memo, cluster_time
+        )
         if made is not None:
             made_scaled = score(
                 instance, _schedule(instance, cp, made, "feasible", opts), previous
@@ -363,7 +369,13 @@ def solve(
             # the other share first: which one polishes best is not known from the raw score
             other_share = shares[(restarts - 1) % len(shares)]
             again = construct_standing(
-                cp, prep, np.random.default_rng(opts.seed + restarts), weights, other_share, memo
+                cp,
+                prep,
+                np.random.default_rng(opts.seed + restarts),
+                weights,
+                other_share,
+                memo,
+                cluster_time,
             )
             if again is None:
                 break

@@ -44,6 +44,11 @@ UNIT = 10
 #: A cluster takes at most this many groups' worth of learners off focus.
 FILL_CAP = 2
 
+#: CP-SAT's deterministic seconds for one goal's split, by default: from the annealed start,
+#: 60-s solves at seeds 0-2 gave large 5,384 / 5,392 / 5,444 and campus 5,472 / 5,541 / 5,479
+#: at 0.5, and 5,260 / 5,148 / 5,369 and 5,358 / 5,278 / 5,296 at 1.5.
+CLUSTER_TIME = 1.5
+
 #: Annealing tries per learner to place (:func:`_anneal`), and its first and last
 #: temperatures, in learners away from a target at one meeting.
 ANNEAL_MOVES = 400
@@ -62,7 +67,7 @@ def focus_clusters(
     per_group: float,
     off_focus: float,
     hint: np.ndarray | None = None,
-    time_limit: float = 0.5,
+    time_limit: float = CLUSTER_TIME,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For R learners to place and J skills (``focus``: True where a learner may sit in a
     group on the skill as one of its focus skills; ``may``: where it may sit in one at all),

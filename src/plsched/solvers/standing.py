@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from plsched.compiled import MIX_DIVERSE, MIX_SAME_SKILL, CompiledProblem
-from plsched.solvers.clustering import focus_clusters, group_count
+from plsched.solvers.clustering import CLUSTER_TIME, focus_clusters, group_count
 from plsched.solvers.cpsat.candidates import Prepared
 from plsched.solvers.seating import (
     even_pools,
@@ -84,9 +84,11 @@ class _Former:
         off_focus: float,
         memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None = None,
         cluster_per_group: float | None = None,
+        cluster_time: float = CLUSTER_TIME,
     ) -> None:
         self.cp, self.prep, self.rng = cp, prep, rng
         self.memo = {} if memo is None else memo  # (subject, modality) -> split, fillers
+        self.cluster_time = cluster_time  # CP-SAT's deterministic seconds per goal's split
         # per_group when learners are split over their focus skills
         self.cluster_per_group = per_group if cluster_per_group is None else cluster_per_group
         self.per_group = per_group  # a session more, in learners away from a target
@@ -345,6 +347,7 @@ class _Former:
                 per_group=self.cluster_per_group,
                 off_focus=self.off_focus,
                 hint=greedy[rows],
+                time_limit=self.cluster_time,
             )
             self.memo[key] = (assign, fill)
         assign, fill = (a.copy() for a in self.memo[key])
@@ -472,12 +475,14 @@ def construct_standing(
     weights: Mapping[str, int] | None = None,
     session_share: float = SESSION_SHARES[0],
     memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None = None,
+    cluster_time: float = CLUSTER_TIME,
 ) -> list[Sess] | None:
     """A plan from standing groups, or None when some learner found no seat.
 
     ``memo`` keeps each goal's split of learners over focus skills (which depends on neither
     ``rng`` nor ``session_share``) for the next call: pass the same dict to build again with
-    another seed or share.
+    another seed or share. ``cluster_time``: CP-SAT's deterministic seconds for each goal's
+    split (:func:`~plsched.solvers.clustering.focus_clusters`).
 
     ``weights`` (scaled, by term) set how many learners away from a group's target one more
     group is worth: a school's teacher-led sessions at their target sizes already fill the
@@ -496,7 +501,7 @@ def construct_standing(
     cluster_per_group = CLUSTER_SHARE * session / unit
     off_focus = w.get("off_focus", 0) * int(cp.block_minutes.max(initial=0)) / unit
     longest = int(cp.block_minutes.max()) if cp.n_blocks else 0
-    former = _Former(cp, prep, rng, per_group, off_focus, memo, cluster_per_group)
+    former = _Former(cp, prep, rng, per_group, off_focus, memo, cluster_per_group, cluster_time)
     groups: list[_Group] = []
     need: dict[tuple[int, int], dict[int, int]] = {}
     for l, goals in prep.goals_of.items():
