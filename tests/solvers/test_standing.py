@@ -333,6 +333,31 @@ def test_learners_of_like_goals_share_a_group() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("sittings", "per_group", "expected"),
+    [
+        # six need three meetings, four need two (target 5, groups of 3-8). Five and five:
+        # both groups meet three times (six sessions), full. Six and four: the six at 6 a
+        # meeting (3 away), the four at 4 (2 away), in five sessions: cheaper when a session
+        # is worth more than five learners away from the target
+        ([3] * 6 + [2] * 4, 6.0, [6, 4]),
+        ([3] * 6 + [2] * 4, 2.5, [5, 5]),
+        # four need three meetings, three need two: one group of seven meets three times at 6
+        ([3] * 4 + [2] * 3, 2.5, [7]),
+        # like goals: even groups at the target
+        ([3] * 10, 2.5, [5, 5]),
+        ([2, 2], 2.5, []),  # too few for a group of 3
+    ],
+)
+def test_groups_take_more_members_when_their_sittings_differ(
+    sittings: list[int], per_group: float, expected: list[int]
+) -> None:
+    instance = _three_days([learner("l0", [])])
+    cp = compile_problem(instance)
+    former = _Former(cp, prepare(cp), np.random.default_rng(0), per_group, off_focus=1.0)
+    assert former.chunks(sittings, 3, 8, 5) == expected
+
+
 def _three_days(learners: list[dict[str, Any]]) -> Instance:
     """One teacher, one hall, small groups of 3-8 (target 5) on Monday to Wednesday."""
     return school(

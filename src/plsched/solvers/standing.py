@@ -18,6 +18,7 @@ goals.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -154,7 +155,10 @@ class _Former:
                     -self.sittings(x),
                 )
             )
-            sizes = [len(members) // count + (i < len(members) % count) for i in range(count)]
+            sizes = self.chunks([self.sittings(x) for x in order], lo, hi, target)
+            if not sizes:
+                sizes = [len(members) // count + (i < len(members) % count) for i in range(count)]
+            groups = [_Group(m, s, k, []) for _ in sizes]
             for x in order:
                 fit = [
                     g
@@ -172,6 +176,39 @@ class _Former:
                 left.extend(g.members)
         self.left.extend(left)
         return kept
+
+    def chunks(self, sittings: list[int], lo: int, hi: int, target: int) -> list[int]:
+        """Sizes of consecutive groups of learners (in order, needing ``sittings`` each) at the
+        least cost: per group, ``per_group`` a meeting and its learners away from the target
+        when its seats are spread evenly over its meetings (as many as its most demanding
+        member needs; members whose goal is met sit a later meeting to fill it up to the
+        target). A group of learners who need different numbers of sittings takes more members
+        than the target; [] when no sizes of lo..hi add up."""
+        n = len(sittings)
+        best = [math.inf] * (n + 1)
+        step = [0] * (n + 1)
+        best[0] = 0.0
+        for i in range(lo, n + 1):
+            for size in range(lo, min(hi, i) + 1):
+                if best[i - size] == math.inf:
+                    continue
+                part = sittings[i - size : i]
+                meets = max(1, *part)
+                seats = sum(max(1, d) for d in part)
+                if seats <= meets * target:
+                    away = meets * max(0, target - size)
+                else:
+                    away = seats - meets * target
+                cost = best[i - size] + self.per_group * meets + away
+                if cost < best[i]:
+                    best[i], step[i] = cost, size
+        if best[n] == math.inf:
+            return []
+        sizes: list[int] = []
+        while n:
+            sizes.append(step[n])
+            n -= step[n]
+        return sizes[::-1]
 
     def scarce(self, s: int, m: int, needy: np.ndarray, tags: int) -> bool:
         """Whether the teachers who carry ``tags`` and lead goal (s, m) are short for the needy
