@@ -333,6 +333,44 @@ def test_learners_of_like_goals_share_a_group() -> None:
     }
 
 
+def test_goals_of_teacherless_work_get_their_modality_subject_and_room() -> None:
+    # twelve learners with small-group math; eight also want two hours a week of math in the
+    # studio (teacherless, 3-12, a room with the studio feature), whose room is kept for it. The
+    # learners working alone otherwise go to independent work (of more seats) in the hall:
+    # the studio goals must still be met there, spread over the week's blocks.
+    studio = {
+        "id": "studio",
+        "teacher_required": False,
+        "min_size": 3,
+        "max_size": 12,
+        "target_size": 4,
+        "skill_focus": False,
+        "mix": "any",
+        "room_features": ["studio"],
+    }
+    goal = {"subject": "math", "modality": "studio", "minutes_per_week": 120, "focus": []}
+    learners = [learner(f"l{i}", [], minutes=60, focus=["a"]) for i in range(12)]
+    for x in learners[:8]:
+        x["goals"].append(dict(goal))
+    instance = school(
+        learners,
+        [teacher("t1"), teacher("t2")],
+        blocks=("mon-1", "mon-2", "tue-1", "tue-2"),
+        modalities=[
+            small_group(min_size=3, max_size=8, target_size=6),
+            independent(max_size=30, target_size=12),
+            studio,
+        ],
+        rooms=[room("hall"), room("studio", capacity=12, zones=2, features=["studio"])],
+    )
+    _, public = _plan(instance)
+    assert check(instance, public).ok
+    assert score(instance, public).raw["goal_shortfall"] == 0
+    held = [s for s in public.sessions if s.modality == "studio"]
+    assert held and all(s.room == "studio" and s.subject == "math" for s in held)
+    assert len({s.block for s in held}) >= 2  # spread, not all in one block
+
+
 @pytest.mark.parametrize(
     ("sittings", "per_group", "expected"),
     [

@@ -103,13 +103,16 @@ def seat_teacherless(
     learners: list[int],
     zones_left: np.ndarray,
     seats_left: np.ndarray,
+    subject: int = -1,
 ) -> tuple[list[Sess], list[int]]:
-    """Seat the remaining learners in teacherless sessions, largest free room first; returns
-    the sessions and the learners left without a seat."""
+    """Seat the remaining learners in teacherless sessions of modality m (and ``subject``, -1
+    for none), largest free room first; returns the sessions and the learners left without a
+    seat."""
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
     out: list[Sess] = []
     todo = list(learners)
-    rooms = roomiest_first(cp, b, lo, int(cp.mod_features[m]), zones_left, seats_left)
+    features = int(cp.mod_features[m]) | (int(cp.subject_features[subject]) if subject >= 0 else 0)
+    rooms = roomiest_first(cp, b, lo, features, zones_left, seats_left)
     for r in rooms:
         if not todo:
             break
@@ -134,7 +137,7 @@ def seat_teacherless(
             group = kept
             take = len(group)
         for g in split_pool(group, n, lo, hi, target, prep.avoid_set):
-            out.append(Sess(b, m, -1, -1, -1, r, g))
+            out.append(Sess(b, m, subject, -1, -1, r, g))
         zones_left[r] -= n
         seats_left[r] -= take
     return out, todo

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -807,10 +808,45 @@ def _timetable(
     if not filler:
         return None
     fm = max(filler, key=lambda m: int(cp.mod_max[m]))
+    alone, left = _teacherless_sittings(cp, prep, busy)
+    # minutes each learner is free after each block, to seat a goal that could not wait
+    free_minutes = np.where(busy, 0, cp.block_minutes[None, :])
+    later = np.cumsum(free_minutes[:, ::-1], axis=1)[:, ::-1] - free_minutes
     for b in range(n_b):
         rest = [int(x) for x in np.flatnonzero(~busy[:, b])]
         if not rest:
             continue
+        # learners with a goal of teacherless work (a studio, independent work in a subject)
+        # first, in its modality and subject: at the blocks chosen for it, or now if the
+        # blocks after this one cannot meet it any more; others short of it fill up to the
+        # minimum size
+        free_here = set(rest)
+        due: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for (m, s), who in alone.get(b, {}).items():
+            due[(m, s)].extend(x for x in who if left[(x, m, s)] > 0)
+        for (x, m, s), still in left.items():
+            if still > 0 and x in free_here and x not in due[(m, s)] and later[x, b] < still:
+                due[(m, s)].append(x)
+        seated: set[int] = set()
+        for (m, s), who in sorted(due.items()):
+            who = [x for x in who if x not in seated]
+            lo = int(cp.mod_min[m])
+            if len(who) < lo:
+                who += [
+                    x
+                    for (x, mm, ss), still in left.items()
+                    if (mm, ss) == (m, s)
+                    and still > 0
+                    and x in free_here
+                    and x not in seated
+                    and x not in who
+                ][: lo - len(who)]
+            made, _ = seat_teacherless(cp, prep, b, m, who, zones[b], seats[b], subject=s)
+            sessions.extend(made)
+            for x in (x for p in made for x in p.members):
+                seated.add(x)
+                left[(x, m, s)] -= int(cp.block_minutes[b])
+        rest = [x for x in rest if x not in seated]
         pools, unseated = seat_teacherless(cp, prep, b, fm, rest, zones[b], seats[b])
         sessions.extend(pools)
         if unseated:
@@ -820,6 +856,41 @@ def _timetable(
             if any(x not in seated for x in unseated[:before]):
                 return None
     return even_pools(cp, prep, sessions)
+
+
+def _teacherless_sittings(
+    cp: CompiledProblem, prep: Prepared, busy: np.ndarray
+) -> tuple[dict[int, dict[tuple[int, int], list[int]]], dict[tuple[int, int, int], int]]:
+    """Per block, per teacherless (modality, subject) goal, the learners to seat in it there:
+    for each such goal, blocks where its learner is free (``busy`` False), spread over the
+    week from an offset of its own (so that the goal's learners spread over the blocks) until
+    the goal's minutes are met. Also each goal's minutes, by (learner, modality, subject)."""
+    out: dict[int, dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(list))
+    minutes_of: dict[tuple[int, int, int], int] = defaultdict(int)
+    for x, goals in prep.goals_of.items():
+        for s, m, minutes in goals:
+            if not cp.mod_teacher[m]:
+                minutes_of[(x, m, s)] += minutes
+    for x, goals in prep.goals_of.items():
+        mine = [(s, m, minutes) for s, m, minutes in goals if not cp.mod_teacher[m]]
+        if not mine:
+            continue
+        free = np.flatnonzero(~busy[x]).tolist()
+        for n, (s, m, minutes) in enumerate(mine):
+            if not free:
+                break
+            longest = int(cp.block_minutes[free].max())
+            step = max(1, len(free) // max(1, -(-minutes // longest)))
+            start = (x * 7 + n * 3) % len(free)
+            spread = [free[(start + i * step) % len(free)] for i in range(len(free))]
+            got = 0
+            for b in dict.fromkeys(spread + free):
+                if got >= minutes:
+                    break
+                out[b][(m, s)].append(x)
+                free.remove(b)
+                got += int(cp.block_minutes[b])
+    return out, dict(minutes_of)
 
 
 def _room(
