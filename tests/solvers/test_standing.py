@@ -338,16 +338,9 @@ def test_goals_of_teacherless_work_get_their_modality_subject_and_room() -> None
     # studio (teacherless, 3-12, a room with the studio feature), whose room is kept for it. The
     # learners working alone otherwise go to independent work (of more seats) in the hall:
     # the studio goals must still be met there, spread over the week's blocks.
-    studio = {
-        "id": "studio",
-        "teacher_required": False,
-        "min_size": 3,
-        "max_size": 12,
-        "target_size": 4,
-        "skill_focus": False,
-        "mix": "any",
-        "room_features": ["studio"],
-    }
+    studio = independent(
+        id="studio", min_size=3, max_size=12, target_size=4, room_features=["studio"]
+    )
     goal = {"subject": "math", "modality": "studio", "minutes_per_week": 120, "focus": []}
     learners = [learner(f"l{i}", [], minutes=60, focus=["a"]) for i in range(12)]
     for x in learners[:8]:
