@@ -825,13 +825,14 @@ def _timetable(
         for (m, s), who in alone.get(b, {}).items():
             due[(m, s)].extend(x for x in who if left[(x, m, s)] > 0)
         for (x, m, s), still in left.items():
-            if still > 0 and x in free_here and x not in due[(m, s)] and later[x, b] < still:
+            late = still > 0 and x in free_here and later[x, b] < still
+            if late and x not in due.get((m, s), ()):
                 due[(m, s)].append(x)
         seated: set[int] = set()
         for (m, s), who in sorted(due.items()):
             who = [x for x in who if x not in seated]
             lo = int(cp.mod_min[m])
-            if len(who) < lo:
+            if who and len(who) < lo:
                 who += [
                     x
                     for (x, mm, ss), still in left.items()
