@@ -364,6 +364,30 @@ def test_goals_of_teacherless_work_get_their_modality_subject_and_room() -> None
     assert len({s.block for s in held}) >= 2  # spread, not all in one block
 
 
+def test_teacherless_work_in_a_subject_goes_to_days_under_the_daily_cap() -> None:
+    # three learners meet for small-group math on Monday (their teacher is away on Tuesday)
+    # and want an hour of independent math; with one math session a day at most, it belongs
+    # on Tuesday, although Monday's other block comes first
+    goal = {"subject": "math", "modality": "independent", "minutes_per_week": 60, "focus": []}
+    learners = [learner(f"l{i}", [], minutes=60, focus=["a"]) for i in range(3)]
+    for x in learners:
+        x["goals"].append(dict(goal))
+    instance = school(
+        learners,
+        [teacher("t1", unavailable=["tue-1", "tue-2"])],
+        blocks=("mon-1", "mon-2", "tue-1", "tue-2"),
+        modalities=[small_group(), independent(max_size=30, target_size=3)],
+        policy={"daily_subject_cap": 1},
+    )
+    _, public = _plan(instance)
+    assert check(instance, public).ok
+    raw = score(instance, public).raw
+    assert raw["goal_shortfall"] == 0
+    assert raw["variety"] == 0
+    alone = [s for s in public.sessions if s.modality == "independent" and s.subject == "math"]
+    assert alone and all(s.block.startswith("tue") for s in alone)
+
+
 @pytest.mark.parametrize(
     ("sittings", "per_group", "expected"),
     [

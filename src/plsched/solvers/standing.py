@@ -808,7 +808,7 @@ def _timetable(
     if not filler:
         return None
     fm = max(filler, key=lambda m: int(cp.mod_max[m]))
-    alone, left = _teacherless_sittings(cp, prep, busy)
+    alone, left = _teacherless_sittings(cp, prep, busy, day_subject, cap)
     # minutes each learner is free after each block, to seat a goal that could not wait
     free_minutes = np.where(busy, 0, cp.block_minutes[None, :])
     later = np.cumsum(free_minutes[:, ::-1], axis=1)[:, ::-1] - free_minutes
@@ -860,12 +860,14 @@ def _timetable(
 
 
 def _teacherless_sittings(
-    cp: CompiledProblem, prep: Prepared, busy: np.ndarray
+    cp: CompiledProblem, prep: Prepared, busy: np.ndarray, day_subject: np.ndarray, cap: int
 ) -> tuple[dict[int, dict[tuple[int, int], list[int]]], dict[tuple[int, int, int], int]]:
     """Per block, per teacherless (modality, subject) goal, the learners to seat in it there:
     for each such goal, blocks where its learner is free (``busy`` False), spread over the
     week from an offset of its own (so that the goal's learners spread over the blocks) until
-    the goal's minutes are met. Also each goal's minutes, by (learner, modality, subject)."""
+    the goal's minutes are met, on days where the learner's sessions of the subject
+    (``day_subject``, by learner, day and subject) are under the daily cap first. Also each
+    goal's minutes, by (learner, modality, subject)."""
     out: dict[int, dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(list))
     minutes_of: dict[tuple[int, int, int], int] = defaultdict(int)
     for x, goals in prep.goals_of.items():
@@ -883,14 +885,22 @@ def _teacherless_sittings(
             longest = int(cp.block_minutes[free].max())
             step = max(1, len(free) // max(1, -(-minutes // longest)))
             start = (x * 7 + n * 3) % len(free)
-            spread = [free[(start + i * step) % len(free)] for i in range(len(free))]
+            spread = list(
+                dict.fromkeys(
+                    [free[(start + i * step) % len(free)] for i in range(len(free))] + free
+                )
+            )
             got = 0
-            for b in dict.fromkeys(spread + free):
-                if got >= minutes:
-                    break
+            while got < minutes and spread:
+                # the next block in spread order on a day under the cap, else the next
+                under = [b for b in spread if s < 0 or day_subject[x, cp.block_day[b], s] < cap]
+                b = (under or spread)[0]
+                spread.remove(b)
                 out[b][(m, s)].append(x)
                 free.remove(b)
                 got += int(cp.block_minutes[b])
+                if s >= 0:
+                    day_subject[x, cp.block_day[b], s] += 1
     return out, dict(minutes_of)
 
 
