@@ -494,6 +494,26 @@ def test_a_teacher_over_its_fair_load_hands_a_session_to_a_free_colleague() -> N
     assert check(instance, polished).ok
 
 
+def test_a_session_goes_to_the_teacher_its_members_already_have() -> None:
+    # three learners want two hours of small-group math; t1 leads them at mon-1 and t2 at
+    # mon-2, so each has two teachers (three extra teachers). t1 is free at mon-2 and takes the
+    # second meeting: one teacher each (loads are free here)
+    instance = school(
+        ready_for_a("l0", "l1", "l2", minutes=120),
+        [teacher("t1"), teacher("t2")],
+        blocks=("mon-1", "mon-2"),
+    )
+    cp = compile_problem(instance)
+    sg = cp.modality_index["small_group"]
+    plan = [Sess(b, sg, 0, 0, b, 0, (0, 1, 2)) for b in range(2)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert score(instance, _schedule(instance, cp, plan)).raw["continuity"] == 3
+    assert before - after == gain > 0
+    assert score(instance, polished).raw["continuity"] == 0
+    assert len({s.teacher for s in polished.sessions if s.teacher}) == 1
+    assert check(instance, polished).ok
+
+
 def _quiet_school(quiet_zones: int, b_goals: bool = True) -> Instance:
     """l1-l3 (short of 60 minutes, their groups must meet in a quiet room), b1-b2 (ready for
     b; with no goal unless ``b_goals``) and two idle learners (i0-i1); t1 and t2; a hall of

@@ -779,6 +779,7 @@ def polish(
             _reblock,
             _close_sessions,
             _hand_overs,
+            _own_teachers,
             _recount_pools,
             _drain_groups,
             _rebalance_pools,
@@ -855,6 +856,30 @@ def _hand_overs(st: _State, stats: PolishStats) -> int:
         for u in below:
             if st.week[u] >= int(cp.teacher_fair[u]):
                 continue
+            d = st.hand_over_delta(i, u)
+            if d is not None and d < best:
+                best, best_u = d, u
+        if best_u >= 0:
+            st.apply_hand_over(i, best_u)
+            stats.handed_over += 1
+            gained -= best
+    return gained
+
+
+def _own_teachers(st: _State, stats: PolishStats) -> int:
+    """A session of a subject goes to another teacher its members have in that subject (the
+    three most shared), free at its block and allowed to lead it, where the continuity saved
+    pays for the loads (a math conference led by a teacher the learner does not otherwise
+    have, say)."""
+    gained = 0
+    for i, s in _led_sessions(st):
+        if s.subject < 0:
+            continue
+        others: Counter[int] = Counter()
+        for x in s.members:
+            others.update(u for u in st.teachers[(x, s.subject)] if u != s.teacher)
+        best, best_u = 0, -1
+        for u, _ in others.most_common(3):
             d = st.hand_over_delta(i, u)
             if d is not None and d < best:
                 best, best_u = d, u
