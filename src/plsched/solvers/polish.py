@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -852,18 +852,23 @@ def _hand_overs(st: _State, stats: PolishStats) -> int:
     for i, s in _led_sessions(st):
         if st.week[s.teacher] <= int(cp.teacher_fair[s.teacher]):
             continue
-        best, best_u = 0, -1
-        for u in below:
-            if st.week[u] >= int(cp.teacher_fair[u]):
-                continue
-            d = st.hand_over_delta(i, u)
-            if d is not None and d < best:
-                best, best_u = d, u
-        if best_u >= 0:
-            st.apply_hand_over(i, best_u)
-            stats.handed_over += 1
-            gained -= best
+        gained += _hand_over(st, stats, i, [u for u in below if st.week[u] < cp.teacher_fair[u]])
     return gained
+
+
+def _hand_over(st: _State, stats: PolishStats, i: int, teachers: Iterable[int]) -> int:
+    """Session i goes to the one of ``teachers`` that lowers the objective most, if any; the
+    gain."""
+    best, best_u = 0, -1
+    for u in teachers:
+        d = st.hand_over_delta(i, u)
+        if d is not None and d < best:
+            best, best_u = d, u
+    if best_u < 0:
+        return 0
+    st.apply_hand_over(i, best_u)
+    stats.handed_over += 1
+    return -best
 
 
 def _own_teachers(st: _State, stats: PolishStats) -> int:
@@ -878,15 +883,7 @@ def _own_teachers(st: _State, stats: PolishStats) -> int:
         others: Counter[int] = Counter()
         for x in s.members:
             others.update(u for u in st.teachers[(x, s.subject)] if u != s.teacher)
-        best, best_u = 0, -1
-        for u, _ in others.most_common(3):
-            d = st.hand_over_delta(i, u)
-            if d is not None and d < best:
-                best, best_u = d, u
-        if best_u >= 0:
-            st.apply_hand_over(i, best_u)
-            stats.handed_over += 1
-            gained -= best
+        gained += _hand_over(st, stats, i, [u for u, _ in others.most_common(3)])
     return gained
 
 
