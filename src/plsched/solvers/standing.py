@@ -822,12 +822,13 @@ def _timetable(
         # minimum size
         free_here = set(rest)
         due: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for (m, s), who in alone.get(b, {}).items():
-            due[(m, s)].extend(x for x in who if left[(x, m, s)] > 0)
-        for (x, m, s), still in left.items():
-            late = still > 0 and x in free_here and later[x, b] < still
-            if late and x not in due.get((m, s), ()):
-                due[(m, s)].append(x)
+        for key, who in alone.get(b, {}).items():
+            due[key].extend(x for x in who if left[key][x] > 0)
+        for key, per in left.items():
+            for x, still in per.items():
+                late = still > 0 and x in free_here and later[x, b] < still
+                if late and x not in due.get(key, ()):
+                    due[key].append(x)
         seated: set[int] = set()
         for (m, s), who in sorted(due.items()):
             who = [x for x in who if x not in seated]
@@ -835,18 +836,14 @@ def _timetable(
             if who and len(who) < lo:
                 who += [
                     x
-                    for (x, mm, ss), still in left.items()
-                    if (mm, ss) == (m, s)
-                    and still > 0
-                    and x in free_here
-                    and x not in seated
-                    and x not in who
+                    for x, still in left[(m, s)].items()
+                    if still > 0 and x in free_here and x not in seated and x not in who
                 ][: lo - len(who)]
             made, _ = seat_teacherless(cp, prep, b, m, who, zones[b], seats[b], subject=s)
             sessions.extend(made)
             for x in (x for p in made for x in p.members):
                 seated.add(x)
-                left[(x, m, s)] -= int(cp.block_minutes[b])
+                left[(m, s)][x] -= int(cp.block_minutes[b])
         rest = [x for x in rest if x not in seated]
         pools, unseated = seat_teacherless(cp, prep, b, fm, rest, zones[b], seats[b])
         sessions.extend(pools)
@@ -861,23 +858,21 @@ def _timetable(
 
 def _teacherless_sittings(
     cp: CompiledProblem, prep: Prepared, busy: np.ndarray, day_subject: np.ndarray, cap: int
-) -> tuple[dict[int, dict[tuple[int, int], list[int]]], dict[tuple[int, int, int], int]]:
+) -> tuple[dict[int, dict[tuple[int, int], list[int]]], dict[tuple[int, int], dict[int, int]]]:
     """Per block, per teacherless (modality, subject) goal, the learners to seat in it there:
     for each such goal, blocks where its learner is free (``busy`` False), spread over the
     week from an offset of its own (so that the goal's learners spread over the blocks) until
     the goal's minutes are met, on days where the learner's sessions of the subject
-    (``day_subject``, by learner, day and subject) are under the daily cap first. Also each
-    goal's minutes, by (learner, modality, subject)."""
+    (``day_subject``, by learner, day and subject; the chosen blocks are counted in it) are
+    under the daily cap first. Also each goal's minutes, by (modality, subject) and learner."""
     out: dict[int, dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(list))
-    minutes_of: dict[tuple[int, int, int], int] = defaultdict(int)
-    for x, goals in prep.goals_of.items():
-        for s, m, minutes in goals:
-            if not cp.mod_teacher[m]:
-                minutes_of[(x, m, s)] += minutes
+    minutes_of: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for x, goals in prep.goals_of.items():
         mine = [(s, m, minutes) for s, m, minutes in goals if not cp.mod_teacher[m]]
         if not mine:
             continue
+        for s, m, minutes in mine:
+            minutes_of[(m, s)][x] += minutes
         free = np.flatnonzero(~busy[x]).tolist()
         for n, (s, m, minutes) in enumerate(mine):
             if not free:
@@ -901,7 +896,7 @@ def _teacherless_sittings(
                 got += int(cp.block_minutes[b])
                 if s >= 0:
                     day_subject[x, cp.block_day[b], s] += 1
-    return out, dict(minutes_of)
+    return out, minutes_of
 
 
 def _room(
