@@ -122,6 +122,10 @@ class CompiledProblem:
     def n_skills(self) -> int:
         return len(self.skill_ids)
 
+    def session_features(self, m: int, s: int) -> int:
+        """Room features a session of modality m and subject s (-1: none) needs."""
+        return int(self.mod_features[m]) | (int(self.subject_features[s]) if s >= 0 else 0)
+
     def allowed_skills(self, *, review: bool = True, stretch: bool = True) -> BoolArray:
         """(L, K): skills a learner may attend in a same_skill session under the policy;
         ``review`` / ``stretch`` False leave out the mastered / stretch skills it allows."""

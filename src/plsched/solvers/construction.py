@@ -159,7 +159,7 @@ def construct(
                 base = free & tag_ok & (cp.learner_max_group >= lo)
                 for s, karr in options_of[(t, m)].items():
                     ks = karr.tolist()
-                    feats = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+                    feats = cp.session_features(m, s)
                     if tightest_room(cp, b, lo, feats, zones_left, seats_left) < 0:
                         continue
                     left = need.get(s, m, n_l)
@@ -267,7 +267,7 @@ def _form(
             -seen.astype(float),
         )
     )
-    base = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+    base = cp.session_features(m, s)
     # first try with everyone's room needs, then without learners who need features
     for strict in (False, True):
         chosen: list[int] = []
@@ -324,7 +324,7 @@ def _still_valid(
         and bool(cp.mod_skill[m]) == (k >= 0)
     ):
         return None
-    feats = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+    feats = cp.session_features(m, s)
     if (
         not cp.room_available[r, b]
         or zones_left[r] < 1

@@ -1000,7 +1000,7 @@ def _open_for(st: _State, l: int, subject: int, m: int, b: int) -> int | None:
     src_l = st.where[(l, b)]
     if not st.can_leave(st.sessions[src_l]):
         return None
-    feats = int(cp.mod_features[m]) | (int(cp.subject_features[subject]) if subject >= 0 else 0)
+    feats = cp.session_features(m, subject)
     feats |= int(cp.learner_need_features[l])
     rooms = [
         int(r)
@@ -1986,7 +1986,7 @@ def _rebalance_pools(st: _State, stats: PolishStats) -> int:
 def _rebalance(st: _State, b: int, m: int, subject: int, pools: list[int]) -> int:
     cp = st.cp
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
-    feats = int(cp.mod_features[m]) | (int(cp.subject_features[subject]) if subject >= 0 else 0)
+    feats = cp.session_features(m, subject)
     members = [x for i in pools for x in st.sessions[i].members]
     total = len(members)
     mine = {st.sessions[i].room: i for i in pools}

@@ -111,7 +111,7 @@ def seat_teacherless(
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
     out: list[Sess] = []
     todo = list(learners)
-    features = int(cp.mod_features[m]) | (int(cp.subject_features[subject]) if subject >= 0 else 0)
+    features = cp.session_features(m, subject)
     rooms = roomiest_first(cp, b, lo, features, zones_left, seats_left)
     for r in rooms:
         if not todo:

@@ -735,7 +735,7 @@ def _timetable(
             over = (day_subject[members][:, cp.block_day, s] >= cap) & free
             score += OVER_CAP * over.sum(axis=0)
         ok &= n_free >= int(cp.mod_min[m])
-        base = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+        base = cp.session_features(m, s)
         ok &= zones.sum(axis=1) > 0
         cands = [int(b) for b in np.argsort(np.where(ok, score, np.inf), kind="stable")]
         cands = [b for b in cands if ok[b]]

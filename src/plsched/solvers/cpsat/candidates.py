@@ -141,7 +141,7 @@ def enumerate_candidates(
                 if s == -1 or (s, m) in prep.goal_mask or s in current
             ]
             for s in subjects:
-                feats = int(cp.mod_features[m]) | (int(cp.subject_features[s]) if s >= 0 else 0)
+                feats = cp.session_features(m, s)
                 for r in range(cp.n_rooms):
                     key = (b, m, s, r)
                     fixed = ctx.pool_fixed.get(key, [])
