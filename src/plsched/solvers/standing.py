@@ -156,9 +156,8 @@ class _Former:
                     -self.sittings(x),
                 )
             )
+            # count > 0 above: some sizes of lo..hi add up, so chunks finds them
             sizes = self.chunks([self.sittings(x) for x in order], lo, hi, target)
-            if not sizes:
-                sizes = [len(members) // count + (i < len(members) % count) for i in range(count)]
             groups = [_Group(m, s, k, []) for _ in sizes]
             for x in order:
                 fit = [
