@@ -219,6 +219,14 @@ def _seeded(seed: int) -> Instance:
     return parse_instance(doc)
 
 
+def _three_lengths(seed: int) -> Instance:
+    """The seeded school with blocks of 60, 90 and 45 minutes: three lengths, kept as two
+    classes (60 and 90 together, priced at 60 minutes off focus and 90 delivered)."""
+    doc = _seeded(seed).model_dump(mode="json")
+    doc["blocks"][1]["minutes"] = 90
+    return parse_instance(doc)
+
+
 # The optimum of each hand-derived school, which the session bound reaches.
 HAND = {
     "lonely_focus": (_lonely_focus, 1_400),
@@ -256,6 +264,7 @@ def test_whole_sessions_need_the_integer_program() -> None:
 SCHOOLS: dict[str, Callable[[], Instance]] = {
     "workshop_and_focus": _workshop_and_focus,
     **{f"seeded_{seed}": functools.partial(_seeded, seed) for seed in (3, 4, 7, 8)},
+    **{f"three_lengths_{seed}": functools.partial(_three_lengths, seed) for seed in (3, 4, 7)},
 }
 
 
@@ -424,3 +433,43 @@ def test_roomy_schools_pay_no_crowding() -> None:
         assert not crowding_floor(compile_problem(build())).any()
     # the tiny preset's rooms seat everybody at the independent target in every block
     assert not crowding_floor(compile_problem(parse_instance(generate("tiny", 1)))).any()
+
+
+def test_more_block_lengths_than_classes_are_cut_where_the_fewest_minutes_differ() -> None:
+    minutes = np.array([60] * 12 + [45] * 6 + [40] * 4 + [90] * 3)
+    classes = session_bound.length_classes(minutes, 2)
+    # 40, 45 and 60 together lie 4·20 + 6·15 = 170 block-minutes below their class's
+    # longest, 90 alone; 40 and 45 apart from 60 and 90 would lie 4·5 + 12·30 = 380 below
+    assert {int(m): int(c) for m, c in zip(minutes, classes, strict=True)} == {
+        40: 0,
+        45: 0,
+        60: 0,
+        90: 1,
+    }
+    assert session_bound.length_classes(minutes, 4).max() == 3  # one class per length
+    assert session_bound.length_classes(minutes[:18], 2).tolist() == [1] * 12 + [0] * 6
+
+
+def _lonely_focus_three_lengths() -> Instance:
+    # _lonely_focus over blocks of 40, 60 and 90 minutes and goals of 40 minutes: l1, l2 and
+    # l3 on b at the 40-minute block (l1 off focus 40 minutes, 800), l2, l3 and l4 on b at
+    # another: 800, the optimum. 40 and 60 share a class, whose minute off focus the model
+    # prices at its shortest block (at 60 it would claim 1,200).
+    learners = [learner("l1", [], minutes=40, focus=["a"])]
+    learners += [learner(f"l{i}", [], minutes=40, focus=["b"]) for i in (2, 3, 4)]
+    doc = school_dict(
+        learners,
+        [teacher("t1")],
+        blocks=("mon-1", "mon-2", "tue-1"),
+        modalities=[_three_to_four(), independent()],
+    )
+    for block, minutes in zip(doc["blocks"], (40, 60, 90), strict=True):
+        block["minutes"] = minutes
+    return parse_instance(_two_ready_skills(doc))
+
+
+def test_a_class_of_lengths_prices_a_minute_off_focus_at_its_shortest_block() -> None:
+    instance = _lonely_focus_three_lengths()
+    result = solve_checked(instance)
+    assert result.stats["solver_objective_scaled"] == 40 * OFF_MINUTE
+    assert _session_total(instance) == 40 * OFF_MINUTE
