@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from plsched import Instance, solving
+from plsched import Instance, parse_instance, solving
 from plsched.check import check
 from plsched.compiled import CompiledProblem, compile_problem
 from plsched.io import load_instance
@@ -17,11 +17,26 @@ from plsched.scoring import scaled_weights, score
 from plsched.solvers.clustering import group_count
 from plsched.solvers.cpsat.candidates import prepare
 from plsched.solvers.polish import PASSES, PolishStats
-from plsched.solvers.standing import _Former, _Group, _timetable, construct_standing
+from plsched.solvers.standing import (
+    _Former,
+    _Group,
+    _timetable,
+    construct_standing,
+    sitting_minutes,
+)
 from plsched.solvers.state import Sess, sessions_to_public
 from plsched.solving import solve
 
-from .conftest import SMALL_PATH, independent, learner, room, school, small_group, teacher
+from .conftest import (
+    SMALL_PATH,
+    independent,
+    learner,
+    room,
+    school,
+    school_dict,
+    small_group,
+    teacher,
+)
 
 
 def _plan(instance: Instance, seed: int = 0) -> tuple[list[Sess], Schedule]:
@@ -482,3 +497,22 @@ def test_a_member_who_missed_its_group_joins_another_meeting_of_its_teacher() ->
     )
     assert check(instance, public).ok
     assert score(instance, public).raw["goal_shortfall"] == 0
+
+
+@pytest.mark.parametrize(
+    ("minutes", "planned"),
+    [((60, 60, 45), 60), ((90, 60, 60, 40), 60), ((90, 90, 60, 40), 90), ((40, 45, 45), 45)],
+)
+def test_groups_are_planned_in_the_length_of_half_the_week(
+    minutes: tuple[int, ...], planned: int
+) -> None:
+    # a week of few long blocks plans its groups in the common length (meeting as often as
+    # that needs), not in its longest block
+    doc = school_dict(
+        [learner("l1", [])],
+        [teacher("t1")],
+        blocks=tuple(f"{day}-1" for day in ("mon", "tue", "wed", "thu")[: len(minutes)]),
+    )
+    for block, length in zip(doc["blocks"], minutes, strict=True):
+        block["minutes"] = length
+    assert sitting_minutes(compile_problem(parse_instance(doc))) == planned
