@@ -129,21 +129,27 @@ def _with_an_independent_goal() -> Instance:
     return parse_instance(_two_ready_skills(doc))
 
 
+def _lonely_focus_over(minutes: int, lengths: tuple[int, ...]) -> Instance:
+    """_lonely_focus's learners, with goals of ``minutes``, over blocks of ``lengths``."""
+    learners = [learner("l1", [], minutes=minutes, focus=["a"])]
+    learners += [learner(f"l{i}", [], minutes=minutes, focus=["b"]) for i in (2, 3, 4)]
+    doc = school_dict(
+        learners,
+        [teacher("t1")],
+        blocks=("mon-1", "mon-2", "tue-1")[: len(lengths)],
+        modalities=[_three_to_four(), independent()],
+    )
+    for block, length in zip(doc["blocks"], lengths, strict=True):
+        block["minutes"] = length
+    return parse_instance(_two_ready_skills(doc))
+
+
 def _two_lengths() -> Instance:
     # As _lonely_focus, with two blocks of 60 and 45 minutes and goals of 105 minutes: every
     # learner needs both blocks, one session each. l1 off focus 60 + 45 minutes (2,100), two
     # sessions of 4, each one over target (400): 2,500, the optimum. Per length τ the model
     # holds at most one session (one block of each length).
-    learners = [learner("l1", [], minutes=105, focus=["a"])]
-    learners += [learner(f"l{i}", [], minutes=105, focus=["b"]) for i in (2, 3, 4)]
-    doc = school_dict(
-        learners,
-        [teacher("t1")],
-        blocks=("mon-1", "mon-2"),
-        modalities=[_three_to_four(), independent()],
-    )
-    doc["blocks"][1]["minutes"] = 45
-    return parse_instance(_two_ready_skills(doc))
+    return _lonely_focus_over(105, (60, 45))
 
 
 def _four_for_two_teachers() -> Instance:
@@ -455,17 +461,7 @@ def _lonely_focus_three_lengths() -> Instance:
     # l3 on b at the 40-minute block (l1 off focus 40 minutes, 800), l2, l3 and l4 on b at
     # another: 800, the optimum. 40 and 60 share a class, whose minute off focus the model
     # prices at its shortest block (at 60 it would claim 1,200).
-    learners = [learner("l1", [], minutes=40, focus=["a"])]
-    learners += [learner(f"l{i}", [], minutes=40, focus=["b"]) for i in (2, 3, 4)]
-    doc = school_dict(
-        learners,
-        [teacher("t1")],
-        blocks=("mon-1", "mon-2", "tue-1"),
-        modalities=[_three_to_four(), independent()],
-    )
-    for block, minutes in zip(doc["blocks"], (40, 60, 90), strict=True):
-        block["minutes"] = minutes
-    return parse_instance(_two_ready_skills(doc))
+    return _lonely_focus_over(40, (40, 60, 90))
 
 
 def test_a_class_of_lengths_prices_a_minute_off_focus_at_its_shortest_block() -> None:
