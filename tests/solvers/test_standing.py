@@ -453,7 +453,7 @@ def _timetable_of(
     for g in groups:
         g.teacher = 0
         g.can = np.ones(cp.n_teachers, dtype=bool)
-    plan = _timetable(cp, prepare(cp), groups, longest=60)
+    plan = _timetable(cp, prepare(cp), groups, sitting=60)
     assert plan is not None
     return cp, plan
 

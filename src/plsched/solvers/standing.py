@@ -60,9 +60,9 @@ class _Group:
     teacher: int = -1
     can: np.ndarray | None = None  # (T,) teachers who could lead it
 
-    def meetings(self, longest: int) -> int:
+    def meetings(self, sitting: int) -> int:
         most = max((self.need.get(x, 0) for x in self.members), default=0)
-        return max(1, -(-most // max(1, longest)))
+        return max(1, -(-most // max(1, sitting)))
 
 
 def sitting_minutes(cp: CompiledProblem) -> int:
@@ -107,12 +107,13 @@ class _Former:
         self.cluster_per_group = per_group if cluster_per_group is None else cluster_per_group
         self.per_group = per_group  # a session more, in learners away from a target
         self.need: Mapping[int, int] = {}  # learner -> goal minutes, of the goal being formed
-        self.longest = max(1, sitting_minutes(cp))  # minutes of a sitting
+        self.sitting = max(1, sitting_minutes(cp))  # minutes of a sitting
         self.off_focus = off_focus  # a learner off focus at a meeting, in the same unit
 
     def sittings(self, x: int) -> int:
-        """The fewest sittings of the longest block that meet learner x's goal being formed."""
-        return -(-self.need.get(x, 0) // self.longest)
+        """The fewest sittings of the planned length (:func:`sitting_minutes`) that meet
+        learner x's goal being formed."""
+        return -(-self.need.get(x, 0) // self.sitting)
 
     def fits(self, g: _Group, x: int) -> bool:
         cp = self.cp
@@ -231,7 +232,7 @@ class _Former:
         carry = leads & ((cp.teacher_tags & tags) == tags)
         per_week = np.minimum(cp.teacher_max_week, cp.teacher_available.sum(axis=1))
         goals = (cp.goal_subject == s) & (cp.goal_modality == m) & np.isin(cp.goal_learner, needy)
-        meetings = int((-(-cp.goal_minutes[goals] // self.longest)).sum())
+        meetings = int((-(-cp.goal_minutes[goals] // self.sitting)).sum())
         return bool(meetings > SCARCE * per_week[carry].sum())
 
     def rare_rooms(
@@ -549,7 +550,7 @@ def construct_standing(
     per_group = session_share * session / unit
     cluster_per_group = CLUSTER_SHARE * session / unit
     off_focus = w.get("off_focus", 0) * int(cp.block_minutes.max(initial=0)) / unit
-    longest = sitting_minutes(cp)
+    sitting = sitting_minutes(cp)
     former = _Former(cp, prep, rng, per_group, off_focus, memo, cluster_per_group, cluster_time)
     groups: list[_Group] = []
     need: dict[tuple[int, int], dict[int, int]] = {}
@@ -566,8 +567,8 @@ def construct_standing(
         groups.extend(made)
         if homeless:
             log.debug("%d learners without a standing group", len(homeless))
-    _assign_teachers(cp, groups, longest, rng)
-    return _timetable(cp, prep, groups, longest)
+    _assign_teachers(cp, groups, sitting, rng)
+    return _timetable(cp, prep, groups, sitting)
 
 
 def _free_skills_only(cp: CompiledProblem, prep: Prepared, w: Mapping[str, int]) -> Prepared:
@@ -585,7 +586,7 @@ def _free_skills_only(cp: CompiledProblem, prep: Prepared, w: Mapping[str, int])
 
 
 def _assign_teachers(
-    cp: CompiledProblem, groups: list[_Group], longest: int, rng: np.random.Generator
+    cp: CompiledProblem, groups: list[_Group], sitting: int, rng: np.random.Generator
 ) -> None:
     per_day = np.zeros((cp.n_teachers, len(cp.day_ids)), dtype=np.int64)
     for d in range(len(cp.day_ids)):
@@ -607,7 +608,7 @@ def _assign_teachers(
     order = sorted(range(len(groups)), key=lambda i: (int(cands[i].sum()), rng.random()))
     for i in order:
         g = groups[i]
-        r = g.meetings(longest)
+        r = g.meetings(sitting)
         ok = cands[i] & (load + r <= cap)
         if not ok.any():
             ok = cands[i] & (load < cap)
@@ -624,7 +625,7 @@ def _assign_teachers(
 
 
 def _timetable(
-    cp: CompiledProblem, prep: Prepared, groups: list[_Group], longest: int
+    cp: CompiledProblem, prep: Prepared, groups: list[_Group], sitting: int
 ) -> list[Sess] | None:
     n_b, n_d = cp.n_blocks, len(cp.day_ids)
     busy = ~cp.learner_available.copy()  # (L, B): away or already in a session
@@ -642,7 +643,7 @@ def _timetable(
     sessions: list[Sess] = []
     got: list[dict[int, int]] = [dict.fromkeys(g.members, 0) for g in groups]
     days_used: list[np.ndarray] = [np.zeros(n_d, dtype=np.int64) for _ in groups]
-    total = sum(g.meetings(longest) for g in groups)
+    total = sum(g.meetings(sitting) for g in groups)
     per_block = total / max(1, n_b)
     extra: dict[int, np.ndarray] = {}  # features -> (R,) room features beyond them
     kinds: dict[tuple[int, int, int], list[int]] = {}  # (modality, subject, skill) -> sessions
@@ -738,8 +739,8 @@ def _timetable(
         still = max(g.need.get(x, 0) - got[i][x] for x in short)
         score = MISSING * (members.size - n_free) + SAME_DAY * days_used[i][cp.block_day]
         # a short block that leaves more meetings to hold than a long one would
-        fewest = -(-still // longest)
-        after = 1 + np.maximum(-(-(still - minutes) // longest), 0)
+        fewest = -(-still // sitting)
+        after = 1 + np.maximum(-(-(still - minutes) // sitting), 0)
         score += np.where(after > fewest, EXTRA_MEETING, 0.0)
         score += np.maximum(led - per_block, 0.0) * 5.0 + led * 0.1
         if s >= 0:
@@ -810,7 +811,7 @@ def _timetable(
             -len(groups[i].members),
         ),
     )
-    rounds = max((groups[i].meetings(longest) for i in order), default=0) + 2
+    rounds = max((groups[i].meetings(sitting) for i in order), default=0) + 2
     for _ in range(rounds):
         placed = [i for i in order if place(i)]
         if not placed:
