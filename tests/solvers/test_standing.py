@@ -291,6 +291,36 @@ def test_learners_of_every_room_need_get_groups_of_their_own() -> None:
     assert all(len(n) == 1 for n in needs)
 
 
+def test_learners_of_a_room_need_are_grouped_on_the_skill_most_of_them_have_in_focus() -> None:
+    # six learners need the quiet room. Skill b has no prerequisite here: q0 (focus a), q1 and
+    # q2 (focus b) may attend a and b; q3, q4 and q5 mastered b and may attend a and c, with c
+    # in focus. Grouped on the skill all six may attend (a), five would sit off focus; on the
+    # skills most of them have in focus (c, then b), one does.
+    quiet = {"room": ["quiet"]}
+    needy = [learner("q0", [], focus=["a"], needs=quiet)]
+    needy += [learner(f"q{i}", [], focus=["b"], needs=quiet) for i in (1, 2)]
+    needy += [learner(f"q{i}", ["b"], focus=["c"], needs=quiet) for i in (3, 4, 5)]
+    doc = school_dict(
+        needy,
+        [teacher("t1"), teacher("t2")],
+        blocks=("mon-1", "mon-2"),
+        modalities=[small_group(min_size=3, max_size=8, target_size=5), independent()],
+        rooms=[room("hall"), room("quiet", capacity=8, zones=1, features=["quiet"])],
+    )
+    doc["competency_models"][0]["skills"][1]["prerequisites"] = []
+    cp = compile_problem(parse_instance(doc))
+    prep = prepare(cp)
+    former = _Former(cp, prep, np.random.default_rng(0), per_group=0.0, off_focus=1.0)
+    learners = np.arange(cp.n_learners)
+    skills = np.flatnonzero(cp.skill_subject == 0)
+    focus = cp.focus[np.ix_(learners, skills)] & prep.allowed[np.ix_(learners, skills)]
+    todo = np.ones(learners.size, dtype=bool)
+    groups: list[_Group] = []
+    former.rare_rooms(0, 0, learners, skills, focus, prep.allowed[:, skills], todo, groups)
+    assert sum(len(g.members) for g in groups) == 6
+    assert sum(bool(cp.focus[x, g.skill]) for g in groups for x in g.members) == 5
+
+
 def test_learners_needing_a_scarce_teacher_tag_share_a_group() -> None:
     # one teacher carries "sped" and has two sessions a week; three learners need it, each with
     # other learners of its own focus skill. Left in those groups they would need three sped
