@@ -255,6 +255,19 @@ def test_a_goal_nobody_else_has_gets_a_group_of_fillers() -> None:
     assert score(instance, public).raw["goal_shortfall"] == 0
 
 
+def _rare_room_groups(cp: CompiledProblem) -> list[_Group]:
+    """The groups :meth:`_Former.rare_rooms` forms for the first subject and modality."""
+    prep = prepare(cp)
+    former = _Former(cp, prep, np.random.default_rng(0), per_group=0.0, off_focus=1.0)
+    learners = np.arange(cp.n_learners)
+    skills = np.flatnonzero(cp.skill_subject == 0)
+    focus = cp.focus[np.ix_(learners, skills)] & prep.allowed[np.ix_(learners, skills)]
+    todo = np.ones(learners.size, dtype=bool)
+    groups: list[_Group] = []
+    former.rare_rooms(0, 0, learners, skills, focus, prep.allowed[:, skills], todo, groups)
+    return groups
+
+
 def test_learners_of_every_room_need_get_groups_of_their_own() -> None:
     # three learners need the lab, three the quiet room: each need gets its own group (a
     # group of one need, in one room), the second need as well as the first.
@@ -278,14 +291,7 @@ def test_learners_of_every_room_need_get_groups_of_their_own() -> None:
         ],
     )
     cp = compile_problem(instance)
-    prep = prepare(cp)
-    former = _Former(cp, prep, np.random.default_rng(0), per_group=0.0, off_focus=1.0)
-    learners = np.arange(cp.n_learners)
-    skills = np.flatnonzero(cp.skill_subject == 0)
-    focus = cp.focus[np.ix_(learners, skills)] & prep.allowed[np.ix_(learners, skills)]
-    todo = np.ones(learners.size, dtype=bool)
-    groups: list[_Group] = []
-    former.rare_rooms(0, 0, learners, skills, focus, prep.allowed[:, skills], todo, groups)
+    groups = _rare_room_groups(cp)
     needs = {frozenset(int(cp.learner_need_features[x]) for x in g.members) - {0} for g in groups}
     assert len(needs) == 2  # one group per room need
     assert all(len(n) == 1 for n in needs)
@@ -309,14 +315,7 @@ def test_learners_of_a_room_need_are_grouped_on_the_skill_most_of_them_have_in_f
     )
     doc["competency_models"][0]["skills"][1]["prerequisites"] = []
     cp = compile_problem(parse_instance(doc))
-    prep = prepare(cp)
-    former = _Former(cp, prep, np.random.default_rng(0), per_group=0.0, off_focus=1.0)
-    learners = np.arange(cp.n_learners)
-    skills = np.flatnonzero(cp.skill_subject == 0)
-    focus = cp.focus[np.ix_(learners, skills)] & prep.allowed[np.ix_(learners, skills)]
-    todo = np.ones(learners.size, dtype=bool)
-    groups: list[_Group] = []
-    former.rare_rooms(0, 0, learners, skills, focus, prep.allowed[:, skills], todo, groups)
+    groups = _rare_room_groups(cp)
     assert sum(len(g.members) for g in groups) == 6
     assert sum(bool(cp.focus[x, g.skill]) for g in groups for x in g.members) == 5
 
