@@ -251,8 +251,9 @@ class _Former:
         rooms for a thousand learners). The same for learners who need a teacher tag when the
         teachers who carry it are short (:meth:`scarce`: on the xl preset, 73 learners need
         an ELL teacher in literacy and such teachers lead 195 sessions a week). Each group
-        works on the skill the most of them have in focus (then the most of them may attend)
-        and takes them, those on focus first, up to the target size, then learners whose focus
+        works on the skill where they score best, each of them with it in focus counting as
+        target + 1 of them who may only attend it, and takes them, those on focus first, up
+        to the target size, then learners whose focus
         is that skill up to the target size (off-focus fillers only up to the minimum). On the
         skill the most may attend, the large preset's 24 learners who need a quiet room sat
         44 math sittings off focus (528 of its 2,406 off_focus); 60-s solves at seeds 0-2:
