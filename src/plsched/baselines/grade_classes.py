@@ -209,9 +209,7 @@ def _timetable(
             if t < 0:
                 continue
             here = here[(cp.learner_need_tags[here] & ~cp.teacher_tags[t]) == 0]
-            features = int(cp.mod_features[c.modality])
-            if c.subject >= 0:
-                features |= int(cp.subject_features[c.subject])
+            features = cp.session_features(c.modality, c.subject)
             r = tightest_room(cp, b, here.size, features, zones_left, seats_left)
             if r < 0:
                 continue

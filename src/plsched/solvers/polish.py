@@ -1695,7 +1695,7 @@ def _open_group(
     cp = st.cp
     lo = int(cp.mod_min[m])
     meetings = sorted(len(off_of[(x, m, subject)]) for x in learners)[len(learners) // 2]
-    feats = int(cp.mod_features[m]) | int(cp.subject_features[subject])
+    feats = cp.session_features(m, subject)
 
     def comes(x: int, b: int) -> bool:
         i = st.where.get((x, b))
@@ -1799,7 +1799,7 @@ def _split_course(st: _State, key: Key, group: list[int]) -> tuple[bool, int]:
     if st.week[t] >= cp.teacher_max_week[t]:
         return _give_back(st, t, lent)
     members = set().union(*(st.sessions[i].members for i in group))
-    feats = int(cp.mod_features[m]) | int(cp.subject_features[subject])
+    feats = cp.session_features(m, subject)
     busy = {st.sessions[i].block for i in group}
     blocks = []
     for b in range(cp.n_blocks):
@@ -2094,9 +2094,7 @@ def _needs(st: _State, s: _Session) -> int:
     """Room features a session needs: its modality's, its subject's, and (teacher-led) its
     members'."""
     cp = st.cp
-    feats = int(cp.mod_features[s.modality])
-    if s.subject >= 0:
-        feats |= int(cp.subject_features[s.subject])
+    feats = cp.session_features(s.modality, s.subject)
     if s.teacher >= 0:
         for x in s.members:
             feats |= int(cp.learner_need_features[x])

@@ -435,7 +435,7 @@ def _sessions(
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
     can = cp.teacher_modalities[:, m][:, None] & cp.teacher_can_skill[:, skills]  # (T, K)
     n_teach = can.T.astype(np.float32) @ cp.teacher_available.astype(np.float32)  # (K, B)
-    zones, seats = _open_rooms(cp, int(cp.mod_features[m] | cp.subject_features[s]))
+    zones, seats = _open_rooms(cp, cp.session_features(m, s))
     if cp.mod_mix[m] == MIX_SAME_SKILL:
         peers = sh.peers[skills] >= lo
     else:
