@@ -253,12 +253,11 @@ class _Former:
         an ELL teacher in literacy and such teachers lead 195 sessions a week). Each group
         works on the skill where they score best, each of them with it in focus counting as
         target + 1 of them who may only attend it, and takes them, those on focus first, up
-        to the target size, then learners whose focus
-        is that skill up to the target size (off-focus fillers only up to the minimum). On the
-        skill the most may attend, the large preset's 24 learners who need a quiet room sat
-        44 math sittings off focus (528 of its 2,406 off_focus); 60-s solves at seeds 0-2:
-        large 5,170 / 5,095 / 5,101 → 4,918 / 4,946 / 4,888, campus 5,310 / 5,295 / 5,230 →
-        5,178 / 5,201 / 5,281."""
+        to the target size, then learners whose focus is that skill up to the target size
+        (off-focus fillers only up to the minimum). On the skill the most may attend, the
+        large preset's 24 learners who need a quiet room sat 44 math sittings off focus (528
+        of its 2,406 off_focus); 60-s solves at seeds 0-2: large 5,170 / 5,095 / 5,101 →
+        4,918 / 4,946 / 4,888, campus 5,310 / 5,295 / 5,230 → 5,178 / 5,201 / 5,281."""
         cp = self.cp
         lo, target = int(cp.mod_min[m]), int(cp.mod_target[m])
         tags = cp.learner_need_tags[learners].astype(np.int64)
