@@ -165,6 +165,29 @@ def _four_for_two_teachers() -> Instance:
     )
 
 
+def _fillers_pay() -> Instance:
+    # Skills a, b, c without prerequisites, one 60-minute block, two teachers, groups of 3..4.
+    # l1, l2 have a in focus; l3 (ready for a, b, c), l4 and l5 (who mastered a) have b; z
+    # (who mastered a) has c, which no one shares. An a group needs a third learner who may
+    # sit a: l3, off focus, and then b's group has only two on focus, so z (or l1, l2) fills
+    # it off focus too: 2 × 1,200 = 2,400, the optimum (all on b: three off focus). A model
+    # where any learner's minute off focus may fill any skill's group lets z's fill a's group
+    # and l3 stay on b: 1,200.
+    doc = school_dict(
+        [
+            *(learner(f"l{i}", [], focus=["a"]) for i in (1, 2)),
+            learner("l3", [], focus=["b"]),
+            *(learner(f"l{i}", ["a"], focus=["b"]) for i in (4, 5)),
+            learner("z", ["a"], focus=["c"]),
+        ],
+        [teacher("t1"), teacher("t2")],
+        modalities=[_three_to_four(), independent()],
+    )
+    for skill in doc["competency_models"][0]["skills"]:
+        skill["prerequisites"] = []
+    return parse_instance(doc)
+
+
 def _workshop_and_focus() -> Instance:
     # A workshop (teacher, mix any, 2..6, target 4) besides small groups, five learners with
     # focus skills spread over a, b and c, and a second teacher who leads workshops only.
@@ -239,6 +262,7 @@ HAND = {
     "with_an_independent_goal": (_with_an_independent_goal, 61_400),
     "two_lengths": (_two_lengths, 2_500),
     "four_for_two_teachers": (_four_for_two_teachers, OFF_TARGET),
+    "fillers_pay": (_fillers_pay, 2 * 60 * OFF_MINUTE),
 }
 
 

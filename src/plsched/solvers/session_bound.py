@@ -34,8 +34,13 @@ group_size of those sessions, ``short`` its shortfall of those goals). Each row 
   most ``c`` sessions of (k, m) (``y ≤ c``) and at most Σ_k c sessions of m (over the skills it
   may attend), in at most as many sessions as it has available blocks, and every seat is one
   (learner, block) pair: the seats of learners with no focus in s are at most their available
-  blocks, and the seats of same_skill sessions on k filled by learners without k in focus at
-  most the available blocks of the learners allowed k without it in focus;
+  blocks, and a seat of a same_skill session on k (modality m, length τ) held by a learner
+  without k in focus is one of its sittings off focus in m and τ (o) when it has a focus in
+  s, else one of its available blocks, of a learner allowed k (rule 5): S − Σ_l y ≤ Σ o of
+  those with a focus in s + the available blocks of those without. Counted only in Σ_k S,
+  the minutes off focus of a learner whose focus no one shares filled groups on skills it may
+  not attend: on the large preset the joint bound was 1,716 with that row in its weaker form
+  (fillers within their available blocks), 1,896 with it;
 - the seats of a session are its learners: Σ_k S = Σ y + Σ o + Σ p + free, and S ≥ Σ_l y;
 - sizes lie within the modality's bounds (rule 4), and Σ_i |n_i − target| ≥ |Σ_i n_i −
   target·c| (triangle inequality), so the plan's group_size of these sessions is ≥ ``d``'s rows;
@@ -554,8 +559,8 @@ def _learner_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Share
 
 def _seat_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) -> None:
     """Σ_k S = Σ y + Σ o + Σ p + free per (m, τ); S ≥ Σ_l y per (k, m, τ); seats of learners
-    with no focus in s within their available blocks; same_skill fillers within the available
-    blocks of the learners allowed k without it in focus."""
+    with no focus in s within their available blocks; same_skill fillers of k within the
+    sittings off focus of the learners allowed k (module docstring)."""
     lp, n_j, n_m = sub.lp, sh.tau.size, len(sub.mods)
     _, ym, yk, yj, ycol = sub.y.arrays()
     _, om, _, oj, ocol = sub.o.arrays()
@@ -579,16 +584,23 @@ def _seat_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) 
     same = [mi for mi, m in enumerate(sub.mods) if cp.mod_mix[m] == MIX_SAME_SKILL]
     if not same:
         return
+    # a seat on k of a learner without k in focus is one of its sittings off focus (o) when it
+    # has a focus in s, else one of its available blocks; either way it may attend k
     outsiders = prep.allowed[:, sub.skills] & ~cp.focus[:, sub.skills]
-    fill_cap = outsiders.T.astype(np.float64) @ sh.avail_j.astype(np.float64)  # (K, J)
-    ki, ji = np.nonzero((sub.c[:, same] >= 0).any(axis=1))
-    fill = np.full(fill_cap.shape, -1, dtype=np.int64)
-    fill[ki, ji] = lp.rows(ki.size, -np.inf, fill_cap[ki, ji])
+    fill_cap = (outsiders & ~has_focus[:, None]).T.astype(np.float64) @ sh.avail_j.astype(
+        np.float64
+    )  # (K, J)
+    ol, om, _, oj, ocol = sub.o.arrays()
     for mi in same:
         ki, ji = np.nonzero(sub.c[:, mi] >= 0)
+        fill = np.full(fill_cap.shape, -1, dtype=np.int64)
+        fill[ki, ji] = lp.rows(ki.size, -np.inf, fill_cap[ki, ji])
         lp.add(fill[ki, ji], sub.seats[ki, mi, ji], 1.0)
         pick = ym == mi
         lp.add(fill[yk[pick], yj[pick]], ycol[pick], -1.0)
+        pick = np.flatnonzero(om == mi)
+        oi, ok = np.nonzero(outsiders[ol[pick]] & (fill[:, oj[pick]].T >= 0))
+        lp.add(fill[ok, oj[pick][oi]], ocol[pick][oi], -1.0)
 
 
 def _goal_minutes(
