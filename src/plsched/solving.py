@@ -245,7 +245,7 @@ def solve(
         report(objective / SCALE, lb.scaled / SCALE, "construction")
     solver_objective = objective
 
-    # the joint relaxation, a stronger bound that takes seconds (12 s on the large preset),
+    # the joint relaxation, a stronger bound that takes seconds (27 s on the large preset),
     # runs beside the search (HiGHS releases the GIL); with workers=1, before it, so that the
     # same input gives the same bound
     if deterministic:

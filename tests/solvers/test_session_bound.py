@@ -188,6 +188,28 @@ def _fillers_pay() -> Instance:
     return parse_instance(doc)
 
 
+def _one_filler_for_two() -> Instance:
+    # Skills a and b without prerequisites, c after b; one 60-minute block, three teachers,
+    # groups of 3..4. l1, l2 (ready for a, b) have a in focus, l3, l4 (ready for c) c, w1..w3
+    # (ready for b) b; z (ready for a, c) and v (ready for b) have focus skills they cannot
+    # sit. c's group needs z, the only other learner who may sit c, so a's group cannot meet:
+    # l1, l2 and v sit b off focus, as z sits c: 4 × 1,200 = 4,800, the optimum. Counted by
+    # learner rather than by skill, z's one sitting off focus filled both a's group and c's,
+    # and v's any group: 2,400.
+    doc = school_dict(
+        [
+            *(learner(f"l{i}", [], focus=["a"]) for i in (1, 2)),
+            *(learner(f"l{i}", ["a", "b"], focus=["c"]) for i in (3, 4)),
+            *(learner(f"w{i}", ["a"], focus=["b"]) for i in (1, 2, 3)),
+            learner("z", ["b"], focus=["b"]),
+            learner("v", ["a"], focus=["c"]),
+        ],
+        [teacher("t1"), teacher("t2"), teacher("t3")],
+        modalities=[_three_to_four(), independent()],
+    )
+    return parse_instance(_two_ready_skills(doc))
+
+
 def _workshop_and_focus() -> Instance:
     # A workshop (teacher, mix any, 2..6, target 4) besides small groups, five learners with
     # focus skills spread over a, b and c, and a second teacher who leads workshops only.
@@ -263,6 +285,7 @@ HAND = {
     "two_lengths": (_two_lengths, 2_500),
     "four_for_two_teachers": (_four_for_two_teachers, OFF_TARGET),
     "fillers_pay": (_fillers_pay, 2 * 60 * OFF_MINUTE),
+    "one_filler_for_two": (_one_filler_for_two, 4 * 60 * OFF_MINUTE),
 }
 
 

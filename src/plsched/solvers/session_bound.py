@@ -14,9 +14,11 @@ be fractional: their optimum is integral when the others are):
 - ``c[k, m, τ]`` sessions of skill k (of s) and modality m in blocks of length τ, ``S`` their
   seats, ``d`` their group_size cost: ``min·c ≤ S ≤ max·c``, ``d ≥ ±(S − target·c)``.
 - ``y[l, k, m, τ]`` blocks of length τ in which learner l sits in such a session with k one of
-  its focus skills; ``o[l, m, τ]`` blocks in which a learner with a focus in s sits in a session
-  of s and m on another skill; ``p[l, m, τ]`` the same for a learner with no focus in s and a
-  goal of (s, m); ``free[m, τ]`` the seats of every other learner with no focus in s.
+  its focus skills; ``o[l, k, m, τ]`` blocks in which a learner with a focus in s sits in such
+  a session on a skill k it may attend and has not in focus (for a modality whose mix is not
+  same_skill, ``o[l, m, τ]``, whatever the skill); ``p[l, m, τ]`` the same for a learner with
+  no focus in s and a goal of (s, m); ``free[m, τ]`` the seats of every other learner with no
+  focus in s.
 - Goals g = (l, s, m): ``short_g ≥ minutes_g − Σ_τ τ·(Σ_k y + o + p)``.
 - Cost: ``W_goal·Σ short + W_focus·Σ τ·o + W_size·Σ d``.
 
@@ -31,16 +33,17 @@ group_size of those sessions, ``short`` its shortfall of those goals). Each row 
   ``min_size`` (rule 8) and, in a same_skill session, k is allowed to it (rule 5). The upper
   bound of each variable counts the blocks where all of that holds;
 - a learner is in one session per block (rule 1), so over the blocks of length τ: it is in at
-  most ``c`` sessions of (k, m) (``y ≤ c``) and at most Σ_k c sessions of m (over the skills it
-  may attend), in at most as many sessions as it has available blocks, and every seat is one
-  (learner, block) pair: the seats of learners with no focus in s are at most their available
-  blocks, and a seat of a same_skill session on k (modality m, length τ) held by a learner
-  without k in focus is one of its sittings off focus in m and τ (o) when it has a focus in
-  s, else one of its available blocks, of a learner allowed k (rule 5): S − Σ_l y ≤ Σ o of
-  those with a focus in s + the available blocks of those without. Counted only in Σ_k S,
-  the minutes off focus of a learner whose focus no one shares filled groups on skills it may
-  not attend: on the large preset the joint bound was 1,716 with that row in its weaker form
-  (fillers within their available blocks), 1,896 with it;
+  most ``c`` sessions of (k, m) (``y ≤ c``, ``o ≤ c``) and at most Σ_k c sessions of m (over
+  the skills it may attend), in at most as many sessions as it has available blocks, and every
+  seat is one (learner, block) pair: the seats of learners with no focus in s are at most their
+  available blocks, and a seat of a same_skill session on k held by a learner without k in
+  focus is, when it has a focus in s, one of its sittings off focus on k (rule 5 allows it k),
+  so S − Σ_l y ≤ Σ_l o[l, k] + the available blocks of the learners allowed k with no focus
+  in s. Counted only in Σ_k S, the minutes off focus of a learner whose focus no one shares
+  filled groups on skills it may not attend, and one minute filled several skills' groups:
+  on the large preset the joint bound was 1,716 with the fillers only within their available
+  blocks, 1,896 with them within the sittings off focus of those who may attend, and 1,965
+  with those sittings counted by skill;
 - the seats of a session are its learners: Σ_k S = Σ y + Σ o + Σ p + free, and S ≥ Σ_l y;
 - sizes lie within the modality's bounds (rule 4), and Σ_i |n_i − target| ≥ |Σ_i n_i −
   target·c| (triangle inequality), so the plan's group_size of these sessions is ≥ ``d``'s rows;
@@ -135,9 +138,9 @@ the plan's goal_shortfall of the counted goals, its off_focus, its load_balance
 (docs/objective.md: Σ_t max(0, sessions(t) − fair(t))) and the group_size of all its
 sessions, at most. The goals left out (teacherless modalities) get the per-learner bound; the
 crowding floor is not added (the zones rows count those sessions). On the large preset it
-proves 1,716 where the subjects' models prove 1,235 (teachers of one subject are short where
-the whole school is not), on xl 2,254 where the other bounds prove 472 (zones); it takes 7-16
-s on 1,000-2,000 learners (43,000-50,000 columns), which is why plsched.solve runs it beside
+proves 1,965 where the subjects' models prove 1,525 (teachers of one subject are short where
+the whole school is not), on xl 2,390 where the other bounds prove 630 (zones); it takes 8-27
+s on 1,000-2,000 learners (66,000-77,000 columns), which is why plsched.solve runs it beside
 the search. A row per learner and block length over all its sittings (rule 1 across
 subjects) changed no bound on the presets and tripled the time: left out.
 
@@ -481,7 +484,8 @@ def _learners(
     ok, can = where
     n_l = cp.n_learners
     live = np.asarray((sub.c[:, mi] >= 0).any(axis=1))  # (K,)
-    if cp.mod_mix[m] == MIX_SAME_SKILL:
+    same = cp.mod_mix[m] == MIX_SAME_SKILL
+    if same:
         allowed = prep.allowed[:, skills] & live[None, :]
     else:
         allowed = np.broadcast_to(live, (n_l, skills.size))
@@ -501,18 +505,26 @@ def _learners(
         cand = allowed[members]
         fm = has_focus[members]
         on = cand & focus[members] & fm[:, None]
+        aside = cand & ~focus[members] & fm[:, None]  # off focus, where it may sit
         for j in range(sh.tau.size):
             bj = sh.block_j == j
             reach = np.rint(av[:, bj].astype(np.float32) @ ok_n[:, bj].T)  # (L', K)
-            li, ki = np.nonzero(on & (reach > 0) & (sub.c[:, mi, j] >= 0)[None, :])
+            live_j = (reach > 0) & (sub.c[:, mi, j] >= 0)[None, :]
+            li, ki = np.nonzero(on & live_j)
             if li.size:
                 sub.y.put(members[li], mi, ki, j, lp.cols(reach[li, ki]))
+            if same:
+                # off focus by skill: a same_skill group's fillers are its skill's (_seat_rows)
+                li, ki = np.nonzero(aside & live_j)
+                if li.size:
+                    cost = w_focus * float(sh.tau_lo[j])
+                    sub.o.put(members[li], mi, ki, j, lp.cols(reach[li, ki], cost))
         off = ((cand & ~focus[members]).astype(np.float32) @ ok_n > 0) & av
         any_k = (cand.astype(np.float32) @ ok_n > 0) & av
         o_ub, p_ub = _per_length(off, sh), _per_length(any_k, sh)
         for j in range(sh.tau.size):
             li = np.flatnonzero(fm & (o_ub[:, j] > 0))
-            if li.size:
+            if li.size and not same:
                 cost = w_focus * float(sh.tau_lo[j])
                 sub.o.put(members[li], mi, None, j, lp.cols(o_ub[li, j], cost))
             li = np.flatnonzero(~fm & goal[members] & (p_ub[:, j] > 0))
@@ -521,13 +533,15 @@ def _learners(
 
 
 def _learner_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) -> None:
-    """y ≤ c; per (l, m, τ) at most Σ_k c sessions over the skills l may attend; per (l, τ) at
-    most l's available blocks."""
+    """y ≤ c (and o ≤ c where o is counted by skill); per (l, m, τ) at most Σ_k c sessions over
+    the skills l may attend; per (l, τ) at most l's available blocks."""
     lp, n_j, n_m = sub.lp, sh.tau.size, len(sub.mods)
-    _, ym, yk, yj, ycol = sub.y.arrays()
-    r = lp.rows(ycol.size, -np.inf, 0.0)
-    lp.add(r, ycol, 1.0)
-    lp.add(r, sub.c[yk, ym, yj], -1.0)
+    for kind in (sub.y, sub.o):  # a skill's sessions, each sat once
+        _, km, kk, kj, kcol = kind.arrays()
+        by_skill = kk >= 0
+        r = lp.rows(int(by_skill.sum()), -np.inf, 0.0)
+        lp.add(r, kcol[by_skill], 1.0)
+        lp.add(r, sub.c[kk[by_skill], km[by_skill], kj[by_skill]], -1.0)
     for kinds in ((sub.y, sub.o), (sub.p,)):
         l, mi, _, j, col = (
             np.concatenate(x) for x in zip(*(k.arrays() for k in kinds), strict=True)
@@ -560,7 +574,8 @@ def _learner_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Share
 def _seat_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) -> None:
     """Σ_k S = Σ y + Σ o + Σ p + free per (m, τ); S ≥ Σ_l y per (k, m, τ); seats of learners
     with no focus in s within their available blocks; same_skill fillers of k within the
-    sittings off focus of the learners allowed k (module docstring)."""
+    sittings off focus on k, and the available blocks of the learners allowed k with no focus
+    in s (module docstring)."""
     lp, n_j, n_m = sub.lp, sh.tau.size, len(sub.mods)
     _, ym, yk, yj, ycol = sub.y.arrays()
     _, om, _, oj, ocol = sub.o.arrays()
@@ -584,13 +599,13 @@ def _seat_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) 
     same = [mi for mi, m in enumerate(sub.mods) if cp.mod_mix[m] == MIX_SAME_SKILL]
     if not same:
         return
-    # a seat on k of a learner without k in focus is one of its sittings off focus (o) when it
+    # a seat on k of a learner without k in focus is one of its sittings off focus on k when it
     # has a focus in s, else one of its available blocks; either way it may attend k
     outsiders = prep.allowed[:, sub.skills] & ~cp.focus[:, sub.skills]
     fill_cap = (outsiders & ~has_focus[:, None]).T.astype(np.float64) @ sh.avail_j.astype(
         np.float64
     )  # (K, J)
-    ol, om, _, oj, ocol = sub.o.arrays()
+    _, om, o_skill, oj, ocol = sub.o.arrays()
     for mi in same:
         ki, ji = np.nonzero(sub.c[:, mi] >= 0)
         fill = np.full(fill_cap.shape, -1, dtype=np.int64)
@@ -598,9 +613,8 @@ def _seat_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) 
         lp.add(fill[ki, ji], sub.seats[ki, mi, ji], 1.0)
         pick = ym == mi
         lp.add(fill[yk[pick], yj[pick]], ycol[pick], -1.0)
-        pick = np.flatnonzero(om == mi)
-        oi, ok = np.nonzero(outsiders[ol[pick]] & (fill[:, oj[pick]].T >= 0))
-        lp.add(fill[ok, oj[pick][oi]], ocol[pick][oi], -1.0)
+        pick = om == mi
+        lp.add(fill[o_skill[pick], oj[pick]], ocol[pick], -1.0)
 
 
 def _goal_minutes(
