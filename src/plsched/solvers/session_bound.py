@@ -524,7 +524,7 @@ def _learners(
         o_ub, p_ub = _per_length(off, sh), _per_length(any_k, sh)
         for j in range(sh.tau.size):
             li = np.flatnonzero(fm & (o_ub[:, j] > 0))
-            if li.size and not same:
+            if li.size and not same:  # same_skill: by skill, above
                 cost = w_focus * float(sh.tau_lo[j])
                 sub.o.put(members[li], mi, None, j, lp.cols(o_ub[li, j], cost))
             li = np.flatnonzero(~fm & goal[members] & (p_ub[:, j] > 0))
@@ -578,7 +578,7 @@ def _seat_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) 
     in s (module docstring)."""
     lp, n_j, n_m = sub.lp, sh.tau.size, len(sub.mods)
     _, ym, yk, yj, ycol = sub.y.arrays()
-    _, om, _, oj, ocol = sub.o.arrays()
+    _, om, o_skill, oj, ocol = sub.o.arrays()
     _, pm, _, pj, pcol = sub.p.arrays()
     kk, mm, jj = np.nonzero(sub.c >= 0)
     has_focus = cp.has_focus[:, sub.s]
@@ -605,7 +605,6 @@ def _seat_rows(sub: _Subject, cp: CompiledProblem, prep: Prepared, sh: _Shared) 
     fill_cap = (outsiders & ~has_focus[:, None]).T.astype(np.float64) @ sh.avail_j.astype(
         np.float64
     )  # (K, J)
-    _, om, o_skill, oj, ocol = sub.o.arrays()
     for mi in same:
         ki, ji = np.nonzero(sub.c[:, mi] >= 0)
         fill = np.full(fill_cap.shape, -1, dtype=np.int64)
