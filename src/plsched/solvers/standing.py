@@ -519,8 +519,11 @@ SESSION_FLOOR = 5
 #: The session share at which learners are split over their focus skills, whatever share
 #: the groups are then formed at: one split serves both (measured on the large preset: the
 #: split at ½ polished to 6,800–7,100 at either share; split at each share's own, 7,650 and
-#: 8,200), and it is the costly part of the construction.
-CLUSTER_SHARE = 0.5
+#: 8,200), and it is the costly part of the construction. 60-s solves at seeds 0-2 (commit
+#: caaf57f): at 0.5, large 4,975 / 4,875 / 4,941, campus 4,918 / 4,938 / 4,999, xl 9,490 /
+#: 9,756 / 9,808; at 0.3, 4,869 / 4,820 / 4,844, 4,984 / 4,876 / 4,988, 9,592 / 9,866 /
+#: 9,618; at 1.0 large went to 5,145-5,176 and at 0.15 to 4,972-5,011.
+CLUSTER_SHARE = 0.3
 
 
 def construct_standing(
