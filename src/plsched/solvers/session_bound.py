@@ -519,12 +519,13 @@ def _learners(
                 if li.size:
                     cost = w_focus * float(sh.tau_lo[j])
                     sub.o.put(members[li], mi, ki, j, lp.cols(reach[li, ki], cost))
-        off = ((cand & ~focus[members]).astype(np.float32) @ ok_n > 0) & av
         any_k = (cand.astype(np.float32) @ ok_n > 0) & av
-        o_ub, p_ub = _per_length(off, sh), _per_length(any_k, sh)
+        p_ub = _per_length(any_k, sh)
+        # other mixes: off focus whatever the skill (same_skill: by skill, above)
+        o_ub = None if same else _per_length((aside.astype(np.float32) @ ok_n > 0) & av, sh)
         for j in range(sh.tau.size):
-            li = np.flatnonzero(fm & (o_ub[:, j] > 0))
-            if li.size and not same:  # same_skill: by skill, above
+            if o_ub is not None and (o_ub[:, j] > 0).any():
+                li = np.flatnonzero(o_ub[:, j] > 0)
                 cost = w_focus * float(sh.tau_lo[j])
                 sub.o.put(members[li], mi, None, j, lp.cols(o_ub[li, j], cost))
             li = np.flatnonzero(~fm & goal[members] & (p_ub[:, j] > 0))
