@@ -342,6 +342,36 @@ def test_a_group_short_of_minutes_in_a_short_block_moves_to_a_longer_one() -> No
     assert check(instance, polished).ok
 
 
+def test_a_group_leaves_a_block_too_crowded_for_those_working_alone() -> None:
+    # the hall has two zones. In mon-1, t1's group (l1-l3, target 3) takes one and the nine
+    # learners working alone (target 6, here only in mon-1) crowd into the other: 3 away. In
+    # mon-2, l1-l3 work alone, a pool of 3: 3 away. The group moving, whole, to mon-2 leaves
+    # mon-1 two sessions of 6 and mon-2 the group alone: 6 × OFF_TARGET × SCALE saved. No
+    # learner moving alone gains anything (the group would fall below its minimum, the crowded
+    # pool has no zone for a second session), and the group's goals are met where it is.
+    ind = independent(min_size=1, max_size=12, target_size=6)
+    alone = [{**learner(f"g{i}", []), "goals": [], "unavailable": ["mon-2"]} for i in range(9)]
+    instance = school(
+        [*ready_for_a("l1", "l2", "l3"), *alone],
+        [teacher("t1")],
+        blocks=("mon-1", "mon-2"),
+        rooms=[room("hall", capacity=30, zones=2)],
+        modalities=[small_group(), ind],
+    )
+    cp = compile_problem(instance)
+    sg, m = cp.modality_index["small_group"], cp.modality_index["independent"]
+    plan = [
+        Sess(0, sg, 0, cp.skill_index[(0, "a")], 0, 0, (0, 1, 2)),
+        Sess(0, m, -1, -1, -1, 0, tuple(range(3, 12))),
+        Sess(1, m, -1, -1, -1, 0, (0, 1, 2)),
+    ]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 6 * 2 * 100
+    assert [(s.block, len(s.learners)) for s in polished.sessions if s.teacher] == [("mon-2", 3)]
+    assert sorted(len(s.learners) for s in polished.sessions if s.block == "mon-1") == [6, 6]
+    assert check(instance, polished).ok
+
+
 def test_a_group_move_that_does_not_pay_leaves_the_plan_as_it_was() -> None:
     # the same group, its 45-minute goals met in mon-1: moving it to mon-2 gains nothing, so
     # everything it opened on the way (the session in mon-2, teacherless work in mon-1) is undone

@@ -11,8 +11,9 @@ members trading a sitting for one at the new meeting (``_split_courses``, which 
 pools' sizes out of its choice);
 a session opens for goals still short, in the learner's own pool's room when that is the only
 place (``_new_sessions``); a group short of goal minutes moves, whole, from a short block to a
-longer one (``_reblock``); a target's worth of learners leave groups above target for a new
-teacherless session (``_drain_groups``).
+longer one (``_reblock``), or out of a block whose rooms are too few for the learners working
+alone there to one with zones to spare, the pools of both reseated (``_decrowd``); a target's
+worth of learners leave groups above target for a new teacherless session (``_drain_groups``).
 
 CP-SAT windows re-plan a few teachers at a time; these moves are a thousand times cheaper, so
 they sweep every learner of the school in seconds. They attack the terms that LNS windows move
@@ -90,6 +91,7 @@ class PolishStats:
     split: int = 0
     reblocked: int = 0
     closed: int = 0
+    decrowded: int = 0
     gain: int = 0  # scaled objective units
     seconds: float = 0.0
 
@@ -783,6 +785,7 @@ def polish(
             _recount_pools,
             _drain_groups,
             _rebalance_pools,
+            _decrowd,
         ):
             if time.monotonic() < deadline:
                 gained += step(st, stats)
@@ -799,7 +802,7 @@ def polish(
         "%d sessions handed over, "
         "%d skill changes, %d new sessions, %d pool recounts, %d pools from groups, "
         "%d room spreads, %d regroupings, %d new groups, %d courses split, %d groups moved, "
-        "%d closed, gain %d, "
+        "%d closed, %d moved from crowded blocks, gain %d, "
         "%.1f s",
         stats.passes,
         stats.moves,
@@ -817,6 +820,7 @@ def polish(
         stats.split,
         stats.reblocked,
         stats.closed,
+        stats.decrowded,
         stats.gain,
         stats.seconds,
     )
@@ -1318,7 +1322,13 @@ def _over_cap(st: _State, s: _Session) -> bool:
     return any(st.day_subject[(x, day, s.subject)] > st.cap for x in s.members)
 
 
-def _try_reblock(st: _State, i: int, b2: int) -> int | None:
+def _try_reblock(st: _State, i: int, b2: int, crowd: dict[int, int] | None = None) -> int | None:
+    """Move teacher-led session i, whole, to block b2 (see :func:`_reblock`): the change of
+    the scaled objective, or None (nothing changed) unless it falls. With ``crowd`` (what
+    reseating each block's pools alone would gain, :func:`_pool_slack`, filled in as needed),
+    the teacherless pools of both blocks are then reseated at their least
+    (:func:`_rebalance`), and the move is kept when it and the reseating together fall below
+    what reseating alone would reach."""
     cp = st.cp
     s = st.sessions[i]
     t, r, b1 = s.teacher, s.room, s.block
@@ -1345,6 +1355,12 @@ def _try_reblock(st: _State, i: int, b2: int) -> int | None:
             return None
     # the new session starts empty and the old one ends empty: their |0 − target| cancel
     total = 0
+    if crowd is not None:
+        # what reseating the pools of both blocks would gain without the move
+        for b in (b1, b2):
+            if b not in crowd:
+                crowd[b] = _pool_slack(st, b)
+        alone = crowd[b1] + crowd[b2]
     j = st.open_session(b2, s.modality, s.subject, s.skill, t, r)
     counts: dict[int, int] = {}
     moved: list[tuple[int, int, int]] = []  # (learner, from, to)
@@ -1386,7 +1402,20 @@ def _try_reblock(st: _State, i: int, b2: int) -> int | None:
             total += st.move_delta(x, i, p)
             st.apply_move(x, i, p)
             moved.append((x, i, p))
-    if ok and total < 0:
+    if ok and crowd is not None:
+        # the old session's zone is free once it retires
+        st.zones_used[(s.room, b1)] -= 1
+        after = sum(_pool_slack(st, b) for b in (b1, b2))
+        st.zones_used[(s.room, b1)] += 1
+        w = st.w["group_size"]
+        if total + w * (after - alone) < 0:
+            st.retire(i)
+            for b in (b1, b2):
+                crowd[b] = 0
+                for (m, subject), kind in _pool_classes(st, b).items():
+                    total += w * _rebalance(st, b, m, subject, kind)
+            return total
+    elif ok and total < 0:
         st.retire(i)
         return total
     for x, a, b in reversed(moved):
@@ -1397,6 +1426,67 @@ def _try_reblock(st: _State, i: int, b2: int) -> int | None:
         st.close_pool(p)
     st.close_session(j)
     return None
+
+
+def _pool_slack(st: _State, b: int) -> int:
+    """What reseating block b's teacherless pools at their least would change of their
+    Σ|N − n·target| (0 or less)."""
+    return sum(
+        floor - now
+        for floor, now, _ in (
+            _pool_floor(st, b, m, subject, pools)
+            for (m, subject), pools in _pool_classes(st, b).items()
+        )
+    )
+
+
+def _decrowd(st: _State, stats: PolishStats) -> int:
+    """A teacher-led session moves, whole, out of a block whose rooms are too few for the
+    learners working alone there (pools above their target size, every zone taken), to a
+    block where its teacher and members are free and the pools have room to spare: the
+    session's zone goes to a pool of the crowded block and its members' places to the pools
+    there (:func:`_try_reblock` with the pools reseated). Priced exactly, undone unless the
+    objective falls."""
+    cp = st.cp
+    if not st.w["group_size"]:
+        return 0
+    gained = 0
+    slack: dict[int, int] = {}
+    over = {b: _pools_over(st, b) for b in st.by_block}
+    roomy = sorted((b for b in over if over[b] == 0), key=lambda b: -_free_zones(st, b))
+    for b1 in sorted((b for b in over if over[b] > 0), key=lambda b: -over[b]):
+        for i in sorted(st.by_block[b1], key=lambda i: len(st.sessions[i].members)):
+            s = st.sessions[i]
+            if time.monotonic() >= st.deadline:
+                return gained
+            if s.teacher < 0 or not s.count or not s.members or _pools_over(st, b1) == 0:
+                continue
+            for b2 in roomy:
+                if st.minutes[b2] < st.minutes[b1] or not cp.teacher_available[s.teacher, b2]:
+                    continue
+                d = _try_reblock(st, i, b2, slack)
+                if d is not None:
+                    gained -= d
+                    stats.decrowded += 1
+                    break
+    return gained
+
+
+def _pools_over(st: _State, b: int) -> int:
+    """Learners above the target size in block b's teacherless pools (non-diverse)."""
+    target = st.mod_target
+    return sum(
+        max(0, len(s.members) - target[s.modality] * s.count)
+        for s in (st.sessions[i] for i in st.by_block[b])
+        if s.teacher < 0 and st.cp.mod_mix[s.modality] != MIX_DIVERSE
+    )
+
+
+def _free_zones(st: _State, b: int) -> int:
+    """Zones of the rooms open at block b that no session takes."""
+    cp = st.cp
+    open_ = np.flatnonzero(cp.room_available[:, b])
+    return int(sum(int(cp.room_zones[r]) - st.zones_used[(int(r), b)] for r in open_))
 
 
 def _recount_pools(st: _State, stats: PolishStats) -> int:
@@ -1966,16 +2056,10 @@ def _rebalance_pools(st: _State, stats: PolishStats) -> int:
     least: an exact dynamic programme over rooms (sizes and session counts per room), then
     learners move, fewest moves first. Only the group_size term changes: a pool's key has no
     room, so goals, stability and the rest stay as they are."""
-    cp = st.cp
     w = st.w["group_size"]
     gained = 0
-    for b, idxs in st.by_block.items():
-        classes: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for i in idxs:
-            s = st.sessions[i]
-            if s.teacher < 0 and cp.mod_mix[s.modality] != MIX_DIVERSE:
-                classes[(s.modality, s.subject)].append(i)
-        for (m, subject), pools in classes.items():
+    for b in st.by_block:
+        for (m, subject), pools in _pool_classes(st, b).items():
             d = _rebalance(st, b, m, subject, pools)
             if d < 0:
                 stats.rebalanced += 1
@@ -1983,15 +2067,44 @@ def _rebalance_pools(st: _State, stats: PolishStats) -> int:
     return gained
 
 
+def _pool_classes(st: _State, b: int) -> dict[tuple[int, int], list[int]]:
+    """Block b's teacherless pools whose modality mixes no ages, by (modality, subject)."""
+    classes: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i in st.by_block[b]:
+        s = st.sessions[i]
+        if s.teacher < 0 and st.cp.mod_mix[s.modality] != MIX_DIVERSE:
+            classes[(s.modality, s.subject)].append(i)
+    return classes
+
+
 def _rebalance(st: _State, b: int, m: int, subject: int, pools: list[int]) -> int:
+    """Reseat the pools of one block, modality and subject at their least Σ|N − n·target|;
+    the change of that sum (0 when nothing changed)."""
+    best, now, sizes = _pool_floor(st, b, m, subject, pools)
+    if best >= now:
+        return 0
+    return best - now if _reseat(st, b, m, subject, pools, sizes) else 0
+
+
+def _pool_floor(
+    st: _State, b: int, m: int, subject: int, pools: list[int]
+) -> tuple[int, int, dict[int, int]]:
+    """The least Σ|N − n·target| the pools of one block, modality and subject can reach over
+    the rooms (with what other sessions leave of their zones and seats), their sum now, and
+    the learners each room holds at the least (empty when none fits: the least is then the
+    sum now)."""
     cp = st.cp
     lo, hi, target = int(cp.mod_min[m]), int(cp.mod_max[m]), int(cp.mod_target[m])
     feats = cp.session_features(m, subject)
-    members = [x for i in pools for x in st.sessions[i].members]
-    total = len(members)
+    total = sum(len(st.sessions[i].members) for i in pools)
+    now = sum(abs(len(st.sessions[i].members) - target * st.sessions[i].count) for i in pools)
     mine = {st.sessions[i].room: i for i in pools}
     rooms: list[int] = []
-    costs: list[np.ndarray] = []
+    # dp[j] = least cost of seating j learners in the rooms so far; choice[r][j] = learners
+    # in room r on the best path
+    dp = np.full(total + 1, np.inf)
+    dp[0] = 0.0
+    choice: list[np.ndarray] = []
     for r in map(
         int, np.flatnonzero(cp.room_available[:, b] & ((cp.room_features & feats) == feats))
     ):
@@ -2000,36 +2113,25 @@ def _rebalance(st: _State, b: int, m: int, subject: int, pools: list[int]) -> in
         seats = int(cp.room_capacity[r]) - st.room_load[(r, b)] + (len(own.members) if own else 0)
         if zones <= 0 or seats <= 0:
             continue
+        cost = _pool_costs(min(seats, total), zones, lo, hi, target)
+        # new[j] = min over a of dp[j - a] + cost[a], every j at once
+        k = cost.size
+        window = np.lib.stride_tricks.sliding_window_view(
+            np.concatenate([np.full(k - 1, np.inf), dp]), k
+        )
+        both = (window + cost[::-1])[:, ::-1]  # both[j, a] = dp[j - a] + cost[a]
+        at = both.argmin(axis=1)  # the fewest learners in room r among the least
+        dp = both[np.arange(total + 1), at]
         rooms.append(r)
-        costs.append(_pool_costs(min(seats, total), zones, lo, hi, target))
-    now = sum(abs(len(st.sessions[i].members) - target * st.sessions[i].count) for i in pools)
-    # dp[j] = least cost of seating j learners in the rooms so far; choice[r][j] = learners
-    # in room r on the best path
-    inf = np.inf
-    dp = np.full(total + 1, inf)
-    dp[0] = 0.0
-    choice: list[np.ndarray] = []
-    for cost in costs:
-        new = np.full(total + 1, inf)
-        arg = np.zeros(total + 1, dtype=np.int64)
-        for a in range(cost.size):
-            if not np.isfinite(cost[a]):
-                continue
-            cand = np.full(total + 1, inf)
-            cand[a:] = dp[: total + 1 - a] + cost[a]
-            better = cand < new
-            new[better] = cand[better]
-            arg[better] = a
-        dp = new
-        choice.append(arg)
-    if not np.isfinite(dp[total]) or dp[total] >= now:
-        return 0
+        choice.append(at)
+    if not np.isfinite(dp[total]):
+        return now, now, {}
     sizes: dict[int, int] = {}
     j = total
     for r, arg in zip(reversed(rooms), reversed(choice), strict=True):
         sizes[r] = int(arg[j])
         j -= sizes[r]
-    return int(dp[total]) - now if _reseat(st, b, m, subject, pools, sizes) else 0
+    return int(dp[total]), now, sizes
 
 
 def _reseat(
