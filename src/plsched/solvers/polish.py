@@ -30,6 +30,7 @@ the end.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections import Counter, defaultdict
@@ -50,6 +51,10 @@ log = logging.getLogger(__name__)
 
 #: Passes of :func:`polish` at most (the first finds most of the gain).
 PASSES = 6
+
+#: Blocks a session of a crowded block is priced in, at most (:func:`_decrowd`): the
+#: reseated pools are priced by a dynamic programme over the rooms, a few milliseconds each.
+DECROWD_TRIES = 1
 
 Key = tuple[int, int, int, int]  # (modality, subject, skill, teacher)
 
@@ -1459,17 +1464,31 @@ def _decrowd(st: _State, stats: PolishStats) -> int:
             s = st.sessions[i]
             if time.monotonic() >= st.deadline:
                 return gained
-            if s.teacher < 0 or not s.count or not s.members or _pools_over(st, b1) == 0:
+            if s.teacher < 0 or not s.count or not s.members or not over[b1]:
                 continue
-            for b2 in roomy:
-                if st.minutes[b2] < st.minutes[b1] or not cp.teacher_available[s.teacher, b2]:
-                    continue
+            # the first blocks, by free zones, where the teacher and every member are free
+            fits = (
+                b2
+                for b2 in roomy
+                if st.minutes[b2] >= st.minutes[b1]
+                and cp.teacher_available[s.teacher, b2]
+                and s.teacher not in st.led[b2]
+                and all(_works_alone(st, x, b2) for x in s.members)
+            )
+            for b2 in itertools.islice(fits, DECROWD_TRIES):
                 d = _try_reblock(st, i, b2, slack)
                 if d is not None:
                     gained -= d
                     stats.decrowded += 1
+                    over[b1], over[b2] = _pools_over(st, b1), _pools_over(st, b2)
                     break
     return gained
+
+
+def _works_alone(st: _State, x: int, b: int) -> bool:
+    """Whether learner x is at block b, in teacherless work."""
+    i = st.where.get((x, b))
+    return i is not None and st.sessions[i].teacher < 0
 
 
 def _pools_over(st: _State, b: int) -> int:
