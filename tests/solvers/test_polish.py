@@ -486,6 +486,78 @@ def test_a_meeting_no_member_needs_closes() -> None:
     assert check(instance, polished).ok
 
 
+def test_a_meeting_held_again_for_one_member_closes_when_it_joins_the_weeks_other() -> None:
+    # circles (teacher-led, no subject, target 3, up to 4): l1-l3 met t1 in mon-1; mon-2's
+    # circle holds l4, who needs it, and l1, l2, whose goals are met. t1 leads three circles
+    # (fair 2: load_balance 10); t2 leads no circles. One of the first two circles
+    # closes, its member who needs it joining the other (the first, in turn: l3 joins mon-2's;
+    # 4 learners, 1 off target): 10 - 2 = 8 × SCALE saved, every goal still met.
+    circle = {
+        "id": "circle",
+        "teacher_required": True,
+        "min_size": 1,
+        "max_size": 4,
+        "target_size": 3,
+        "skill_focus": False,
+        "mix": "any",
+    }
+    goal = [{"subject": None, "modality": "circle", "minutes_per_week": 60, "focus": []}]
+    learners = [{**learner(f"l{i}", []), "goals": goal} for i in range(1, 8)]
+    teachers = [teacher("t1", modalities=["circle"]), teacher("t2")]
+    instance = school(
+        learners,
+        teachers,
+        blocks=("mon-1", "mon-2", "mon-3"),
+        modalities=[small_group(), circle, independent()],
+        policy={"weights": {"load_balance": 10}},
+    )
+    cp = compile_problem(instance)
+    c, ind = cp.modality_index["circle"], cp.modality_index["independent"]
+    plan = [
+        Sess(0, c, -1, -1, 0, 0, (0, 1, 2)),
+        Sess(1, c, -1, -1, 0, 0, (0, 1, 3)),
+        Sess(2, c, -1, -1, 0, 0, (4, 5, 6)),
+    ]
+    plan += [Sess(0, ind, -1, -1, -1, 0, (x,)) for x in range(3, 7)]
+    plan += [Sess(1, ind, -1, -1, -1, 0, (x,)) for x in (2, 4, 5, 6)]
+    plan += [Sess(2, ind, -1, -1, -1, 0, (x,)) for x in range(4)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == (10 - 2) * 100
+    led = sorted((s.block, s.learners) for s in polished.sessions if s.teacher)
+    assert led == [("mon-2", ("l1", "l2", "l3", "l4")), ("mon-3", ("l5", "l6", "l7"))]
+    assert score(instance, polished).raw["goal_shortfall"] == 0
+    assert check(instance, polished).ok
+
+
+def test_a_meeting_no_member_needs_closes_when_its_zone_relieves_a_crowded_block() -> None:
+    # the hall has two zones. In mon-1, t1's group (l1-l3, their goals met in mon-2) takes
+    # one and nine learners working alone (target 6, only in mon-1) crowd the other: 3 away.
+    # Its members joining them alone would crowd them more (6 away); with the group's zone,
+    # twelve sit in two sessions of 6: 3 × OFF_TARGET × SCALE saved.
+    ind = independent(min_size=1, max_size=12, target_size=6)
+    alone = [{**learner(f"g{i}", []), "goals": [], "unavailable": ["mon-2"]} for i in range(9)]
+    instance = school(
+        [*ready_for_a("l1", "l2", "l3"), *alone],
+        [teacher("t1")],
+        blocks=("mon-1", "mon-2"),
+        rooms=[room("hall", capacity=30, zones=2)],
+        modalities=[small_group(), ind],
+    )
+    cp = compile_problem(instance)
+    sg, m = cp.modality_index["small_group"], cp.modality_index["independent"]
+    k = cp.skill_index[(0, "a")]
+    plan = [
+        Sess(0, sg, 0, k, 0, 0, (0, 1, 2)),
+        Sess(0, m, -1, -1, -1, 0, tuple(range(3, 12))),
+        Sess(1, sg, 0, k, 0, 0, (0, 1, 2)),
+    ]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 2 * 100
+    assert [(s.block, len(s.learners)) for s in polished.sessions if s.teacher] == [("mon-2", 3)]
+    assert sorted(len(s.learners) for s in polished.sessions if s.block == "mon-1") == [6, 6]
+    assert check(instance, polished).ok
+
+
 def test_a_pool_holding_learners_who_avoid_each_other_keeps_two_sessions() -> None:
     # four learners with no goal work alone in two sessions (target 12): one session would be
     # closer to the target (|4 - 12| against |4 - 24|) but could not keep l1 and l3 apart

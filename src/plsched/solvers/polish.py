@@ -52,6 +52,10 @@ log = logging.getLogger(__name__)
 #: Passes of :func:`polish` at most (the first finds most of the gain).
 PASSES = 6
 
+#: Members a session of no subject may leave short when it closes, each taking a sitting of
+#: its kind in another block instead (:func:`_close_sessions`).
+SHIFTS = 2
+
 #: Blocks a session of a crowded block is priced in, at most (:func:`_decrowd`): the
 #: reseated pools are priced by a dynamic programme over the rooms, a few milliseconds each.
 DECROWD_TRIES = 1
@@ -1248,33 +1252,51 @@ def _led_sessions(st: _State) -> Iterator[tuple[int, _Session]]:
 
 
 def _close_sessions(st: _State, stats: PolishStats) -> int:
-    """A teacher-led session whose every member meets its goal without it closes: each member
+    """A teacher-led session whose members meet their goals without it closes: each member
     moves to the cheapest session of the block it may join (teacherless work, another group),
     and its teacher leads one session fewer. A group that meets more often than its members'
     goals need (a 120-minute goal in a group meeting three hours) keeps its sittings one move
     at a time, as each learner leaving costs the group a learner off target; closed whole, it
-    gives the teacher's session back. Priced exactly, undone unless the objective falls."""
+    gives the teacher's session back. A session of no subject (a community meeting held once
+    more for a member or two the first missed) closes too when those members, at most
+    ``SHIFTS``, each join a session of its kind in another block where they work alone
+    (:func:`_shift_in`): no teacher or focus of theirs changes. Priced exactly, undone unless
+    the objective falls."""
     cp = st.cp
     gained = 0
     for i, s in _led_sessions(st):
         minutes = int(cp.block_minutes[s.block])
         keys = [(x, s.subject, s.modality) for x in s.members]
-        if any(st._short(k, st.delivered[k] - minutes) > st.short_of(k) for k in keys):
+        short = [k[0] for k in keys if st._short(k, st.delivered[k] - minutes) > st.short_of(k)]
+        if short and (s.subject >= 0 or len(short) > SHIFTS):
             continue
-        d = _try_close(st, i)
+        d = _try_close(st, i, short)
         if d is not None:
             gained -= d
             stats.closed += 1
     return gained
 
 
-def _try_close(st: _State, i: int) -> int | None:
+def _try_close(st: _State, i: int, short: Sequence[int] = ()) -> int | None:
     s = st.sessions[i]
+    # what reseating the block's pools would gain without closing, when they are crowded
+    # (see below)
+    crowded = st.w["group_size"] and _pools_over(st, s.block) > 0
+    alone = _pool_slack(st, s.block) if crowded else None
     # the teacher's session less; the moves count the empty session |0 - target| off target
     total = st.load_delta(s.teacher, -1) - st.size_cost(s, 0, 1)
     counts: dict[int, int] = {}
-    moved: list[tuple[int, int]] = []
+    moved: list[tuple[int, int, int]] = []  # (learner, from, to)
     opened: list[int] = []
+
+    def move(x: int, a: int, b: int) -> int:
+        for j in (a, b):
+            counts.setdefault(j, st.sessions[j].count)
+        d = st.move_delta(x, a, b)
+        st.apply_move(x, a, b)
+        moved.append((x, a, b))
+        return d
+
     for x in sorted(s.members):
         best: tuple[int, int] | None = None
         for j in st.by_block[s.block]:
@@ -1292,22 +1314,62 @@ def _try_close(st: _State, i: int) -> int | None:
                 if st.can_join(x, st.sessions[opened[0]], s):
                     best = (st.move_delta(x, i, opened[0]), opened[0])
         if best is None:
-            total = 0  # no place for x: undo
+            break  # no place for x: undo
+        total += move(x, i, best[1])
+    placed = not s.members
+    for x in short if placed else ():
+        shift = _shift_in(st, x, s)
+        if shift is None:
+            placed = False  # no other sitting for x: undo
             break
-        counts.setdefault(best[1], st.sessions[best[1]].count)
-        total += best[0]
-        st.apply_move(x, i, best[1])
-        moved.append((x, best[1]))
-    if not s.members and total < 0:
+        total += move(x, *shift)
+    if placed and total < 0:
         st.retire(i)
         return total
-    for x, j in reversed(moved):
-        st.apply_move(x, j, i)
+    if placed and alone is not None:
+        # the block's pools, reseated at their least with the session's zone free, may pay
+        # for it: the learners whose goals are met crowd them
+        b = s.block
+        st.zones_used[(s.room, b)] -= 1
+        after = _pool_slack(st, b)
+        st.zones_used[(s.room, b)] += 1
+        w = st.w["group_size"]
+        if total + w * (after - alone) < 0:
+            st.retire(i)
+            for (m, subject), kind in _pool_classes(st, b).items():
+                total += w * _rebalance(st, b, m, subject, kind)
+            return total
+    for x, a, b in reversed(moved):
+        st.apply_move(x, b, a)
     for j, c in counts.items():
         st.set_count(j, c)
     for j in opened:
         st.close_pool(j)
     return None
+
+
+def _shift_in(st: _State, x: int, s: _Session) -> tuple[int, int] | None:
+    """The cheapest move of learner x, from teacherless work in a block other than session
+    s's, into a teacher-led session of s's kind (modality and subject) there: (from, to), or
+    None."""
+    best: tuple[int, int, int] | None = None
+    for b2 in range(st.cp.n_blocks):
+        here = st.where.get((x, b2))
+        if b2 == s.block or here is None:
+            continue
+        pool = st.sessions[here]
+        if pool.teacher >= 0 or not st.can_leave(pool):
+            continue
+        for j in st.by_block_other[b2]:
+            c = st.sessions[j]
+            if c.teacher < 0 or (c.modality, c.subject) != (s.modality, s.subject):
+                continue
+            if not st.can_join(x, c, pool):
+                continue
+            d = st.move_delta(x, here, j)
+            if best is None or d < best[0]:
+                best = (d, here, j)
+    return None if best is None else (best[1], best[2])
 
 
 def _pool_modality(st: _State, r: int) -> int:
