@@ -1264,25 +1264,36 @@ def _close_sessions(st: _State, stats: PolishStats) -> int:
     the objective falls."""
     cp = st.cp
     gained = 0
+    slack: dict[int, int] = {}
     for i, s in _led_sessions(st):
         minutes = int(cp.block_minutes[s.block])
         keys = [(x, s.subject, s.modality) for x in s.members]
         short = [k[0] for k in keys if st._short(k, st.delivered[k] - minutes) > st.short_of(k)]
         if short and (s.subject >= 0 or len(short) > SHIFTS):
             continue
-        d = _try_close(st, i, short)
+        d = _try_close(st, i, short, slack)
         if d is not None:
             gained -= d
             stats.closed += 1
     return gained
 
 
-def _try_close(st: _State, i: int, short: Sequence[int] = ()) -> int | None:
+def _try_close(
+    st: _State, i: int, short: Sequence[int] = (), slack: dict[int, int] | None = None
+) -> int | None:
+    """Close session i, its members moving to the cheapest sessions of its block and those in
+    ``short`` then taking a sitting elsewhere (:func:`_close_sessions`): the change of the
+    scaled objective, or None (nothing changed) unless it falls. ``slack`` keeps what
+    reseating each block's pools would gain (:func:`_pool_slack`) between calls."""
     s = st.sessions[i]
+    slack = {} if slack is None else slack
     # what reseating the block's pools would gain without closing, when they are crowded
     # (see below)
-    crowded = st.w["group_size"] and _pools_over(st, s.block) > 0
-    alone = _pool_slack(st, s.block) if crowded else None
+    alone: int | None = None
+    if st.w["group_size"] and _pools_over(st, s.block) > 0:
+        if s.block not in slack:
+            slack[s.block] = _pool_slack(st, s.block)
+        alone = slack[s.block]
     # the teacher's session less; the moves count the empty session |0 - target| off target
     total = st.load_delta(s.teacher, -1) - st.size_cost(s, 0, 1)
     counts: dict[int, int] = {}
@@ -1325,6 +1336,8 @@ def _try_close(st: _State, i: int, short: Sequence[int] = ()) -> int | None:
         total += move(x, *shift)
     if placed and total < 0:
         st.retire(i)
+        for _, _, j in moved:
+            slack.pop(st.sessions[j].block, None)
         return total
     if placed and alone is not None:
         # the block's pools, reseated at their least with the session's zone free, may pay
@@ -1338,6 +1351,8 @@ def _try_close(st: _State, i: int, short: Sequence[int] = ()) -> int | None:
             st.retire(i)
             for (m, subject), kind in _pool_classes(st, b).items():
                 total += w * _rebalance(st, b, m, subject, kind)
+            for _, _, j in moved:
+                slack.pop(st.sessions[j].block, None)
             return total
     for x, a, b in reversed(moved):
         st.apply_move(x, b, a)
