@@ -342,13 +342,10 @@ def test_a_group_short_of_minutes_in_a_short_block_moves_to_a_longer_one() -> No
     assert check(instance, polished).ok
 
 
-def test_a_group_leaves_a_block_too_crowded_for_those_working_alone() -> None:
-    # the hall has two zones. In mon-1, t1's group (l1-l3, target 3) takes one and the nine
-    # learners working alone (target 6, here only in mon-1) crowd into the other: 3 away. In
-    # mon-2, l1-l3 work alone, a pool of 3: 3 away. The group moving, whole, to mon-2 leaves
-    # mon-1 two sessions of 6 and mon-2 the group alone: 6 × OFF_TARGET × SCALE saved. No
-    # learner moving alone gains anything (the group would fall below its minimum, the crowded
-    # pool has no zone for a second session), and the group's goals are met where it is.
+def _crowded_hall() -> tuple[Instance, int, int, int]:
+    """A hall of two zones; l1-l3 ready for a (60-minute goals) and nine learners with no goal
+    who work alone (target 6, up to 12) and are away in mon-2. The instance, the small_group
+    and independent modalities and skill a."""
     ind = independent(min_size=1, max_size=12, target_size=6)
     alone = [{**learner(f"g{i}", []), "goals": [], "unavailable": ["mon-2"]} for i in range(9)]
     instance = school(
@@ -360,8 +357,19 @@ def test_a_group_leaves_a_block_too_crowded_for_those_working_alone() -> None:
     )
     cp = compile_problem(instance)
     sg, m = cp.modality_index["small_group"], cp.modality_index["independent"]
+    return instance, sg, m, cp.skill_index[(0, "a")]
+
+
+def test_a_group_leaves_a_block_too_crowded_for_those_working_alone() -> None:
+    # the hall has two zones. In mon-1, t1's group (l1-l3, target 3) takes one and the nine
+    # learners working alone (target 6, here only in mon-1) crowd into the other: 3 away. In
+    # mon-2, l1-l3 work alone, a pool of 3: 3 away. The group moving, whole, to mon-2 leaves
+    # mon-1 two sessions of 6 and mon-2 the group alone: 6 × OFF_TARGET × SCALE saved. No
+    # learner moving alone gains anything (the group would fall below its minimum, the crowded
+    # pool has no zone for a second session), and the group's goals are met where it is.
+    instance, sg, m, k = _crowded_hall()
     plan = [
-        Sess(0, sg, 0, cp.skill_index[(0, "a")], 0, 0, (0, 1, 2)),
+        Sess(0, sg, 0, k, 0, 0, (0, 1, 2)),
         Sess(0, m, -1, -1, -1, 0, tuple(range(3, 12))),
         Sess(1, m, -1, -1, -1, 0, (0, 1, 2)),
     ]
@@ -534,18 +542,7 @@ def test_a_meeting_no_member_needs_closes_when_its_zone_relieves_a_crowded_block
     # one and nine learners working alone (target 6, only in mon-1) crowd the other: 3 away.
     # Its members joining them alone would crowd them more (6 away); with the group's zone,
     # twelve sit in two sessions of 6: 3 × OFF_TARGET × SCALE saved.
-    ind = independent(min_size=1, max_size=12, target_size=6)
-    alone = [{**learner(f"g{i}", []), "goals": [], "unavailable": ["mon-2"]} for i in range(9)]
-    instance = school(
-        [*ready_for_a("l1", "l2", "l3"), *alone],
-        [teacher("t1")],
-        blocks=("mon-1", "mon-2"),
-        rooms=[room("hall", capacity=30, zones=2)],
-        modalities=[small_group(), ind],
-    )
-    cp = compile_problem(instance)
-    sg, m = cp.modality_index["small_group"], cp.modality_index["independent"]
-    k = cp.skill_index[(0, "a")]
+    instance, sg, m, k = _crowded_hall()
     plan = [
         Sess(0, sg, 0, k, 0, 0, (0, 1, 2)),
         Sess(0, m, -1, -1, -1, 0, tuple(range(3, 12))),
