@@ -1340,20 +1340,13 @@ def _try_close(
             slack.pop(st.sessions[j].block, None)
         return total
     if placed and alone is not None:
-        # the block's pools, reseated at their least with the session's zone free, may pay
-        # for it: the learners whose goals are met crowd them
-        b = s.block
-        st.zones_used[(s.room, b)] -= 1
-        after = _pool_slack(st, b)
-        st.zones_used[(s.room, b)] += 1
-        w = st.w["group_size"]
-        if total + w * (after - alone) < 0:
-            st.retire(i)
-            for (m, subject), kind in _pool_classes(st, b).items():
-                total += w * _rebalance(st, b, m, subject, kind)
+        # the block's pools, reseated with the session's zone, may pay for it: the learners
+        # whose goals are met crowd them
+        change = _retire_into_pools(st, i, (s.block,), total, alone)
+        if change is not None:
             for _, _, j in moved:
                 slack.pop(st.sessions[j].block, None)
-            return total
+            return change
     for x, a, b in reversed(moved):
         st.apply_move(x, b, a)
     for j, c in counts.items():
@@ -1404,9 +1397,9 @@ def _over_cap(st: _State, s: _Session) -> bool:
     return any(st.day_subject[(x, day, s.subject)] > st.cap for x in s.members)
 
 
-def _try_reblock(st: _State, i: int, b2: int, crowd: dict[int, int] | None = None) -> int | None:
+def _try_reblock(st: _State, i: int, b2: int, slack: dict[int, int] | None = None) -> int | None:
     """Move teacher-led session i, whole, to block b2 (see :func:`_reblock`): the change of
-    the scaled objective, or None (nothing changed) unless it falls. With ``crowd`` (what
+    the scaled objective, or None (nothing changed) unless it falls. With ``slack`` (what
     reseating each block's pools alone would gain, :func:`_pool_slack`, filled in as needed),
     the teacherless pools of both blocks are then reseated at their least
     (:func:`_rebalance`), and the move is kept when it and the reseating together fall below
@@ -1437,12 +1430,12 @@ def _try_reblock(st: _State, i: int, b2: int, crowd: dict[int, int] | None = Non
             return None
     # the new session starts empty and the old one ends empty: their |0 − target| cancel
     total = 0
-    if crowd is not None:
+    if slack is not None:
         # what reseating the pools of both blocks would gain without the move
         for b in (b1, b2):
-            if b not in crowd:
-                crowd[b] = _pool_slack(st, b)
-        alone = crowd[b1] + crowd[b2]
+            if b not in slack:
+                slack[b] = _pool_slack(st, b)
+        alone = slack[b1] + slack[b2]
     j = st.open_session(b2, s.modality, s.subject, s.skill, t, r)
     counts: dict[int, int] = {}
     moved: list[tuple[int, int, int]] = []  # (learner, from, to)
@@ -1484,19 +1477,11 @@ def _try_reblock(st: _State, i: int, b2: int, crowd: dict[int, int] | None = Non
             total += st.move_delta(x, i, p)
             st.apply_move(x, i, p)
             moved.append((x, i, p))
-    if ok and crowd is not None:
-        # the old session's zone is free once it retires
-        st.zones_used[(s.room, b1)] -= 1
-        after = sum(_pool_slack(st, b) for b in (b1, b2))
-        st.zones_used[(s.room, b1)] += 1
-        w = st.w["group_size"]
-        if total + w * (after - alone) < 0:
-            st.retire(i)
-            for b in (b1, b2):
-                crowd[b] = 0
-                for (m, subject), kind in _pool_classes(st, b).items():
-                    total += w * _rebalance(st, b, m, subject, kind)
-            return total
+    if ok and slack is not None:
+        d = _retire_into_pools(st, i, (b1, b2), total, alone)
+        if d is not None:
+            slack[b1] = slack[b2] = 0  # reseated at their least
+            return d
     elif ok and total < 0:
         st.retire(i)
         return total
@@ -1508,6 +1493,27 @@ def _try_reblock(st: _State, i: int, b2: int, crowd: dict[int, int] | None = Non
         st.close_pool(p)
     st.close_session(j)
     return None
+
+
+def _retire_into_pools(
+    st: _State, i: int, blocks: Sequence[int], total: int, alone: int
+) -> int | None:
+    """Retire teacher-led session i, emptied by moves that changed the scaled objective by
+    ``total``, when those moves and the teacherless pools of ``blocks`` reseated at their
+    least, with i's zone free, fall below what reseating them alone would reach (``alone``,
+    :func:`_pool_slack`): the change of the scaled objective, or None (nothing changed)."""
+    s = st.sessions[i]
+    st.zones_used[(s.room, s.block)] -= 1
+    after = sum(_pool_slack(st, b) for b in blocks)
+    st.zones_used[(s.room, s.block)] += 1
+    w = st.w["group_size"]
+    if total + w * (after - alone) >= 0:
+        return None
+    st.retire(i)
+    for b in blocks:
+        for (m, subject), kind in _pool_classes(st, b).items():
+            total += w * _rebalance(st, b, m, subject, kind)
+    return total
 
 
 def _pool_slack(st: _State, b: int) -> int:
