@@ -49,6 +49,10 @@ EXACT_LIMIT = 1_200
 # Seconds the joint bound's HiGHS stops before the deadline, and the wait for it past it.
 JOIN_MARGIN = 0.5
 
+# Share of the time left after the first local search kept for the last one, which re-seats
+# each skill's sessions (polish._recourse), and the CP-SAT windows before it.
+RESERVE = 0.1
+
 
 class SolveOptions(BaseModel):
     """Validated solver parameters."""
@@ -306,10 +310,10 @@ def solve(
         # local search first (cheap, whole school), then CP-SAT windows, then local search again
         # on what the windows changed; with workers=1 a fixed number of passes, not the clock
         polish_rng = np.random.default_rng(opts.seed)
-        reserve = 0.1 * (deadline - time.monotonic())
+        reserve = RESERVE * (deadline - time.monotonic())
 
         def local_search(
-            plan: list[Sess], until: float, passes: int = PASSES
+            plan: list[Sess], until: float, passes: int = PASSES, recourse: bool = False
         ) -> tuple[list[Sess], PolishStats]:
             return polish(
                 cp,
@@ -320,6 +324,7 @@ def solve(
                 rng=polish_rng,
                 deadline=float("inf") if deterministic else until,
                 max_passes=passes,
+                recourse=recourse,
             )
 
         # the other share's standing groups too, when both were built: which one polishes
@@ -404,7 +409,7 @@ def solve(
             on_improve=lambda o: report(o / SCALE, bound_scaled / SCALE, "lns"),
             max_windows=max(1, int(opts.time_limit // 2)) if deterministic else None,
         )
-        plan, last = local_search(plan, deadline)
+        plan, last = local_search(plan, deadline, recourse=True)
         solver_objective -= last.gain
         stats.update(windows=lns.iterations, improved=lns.improved, tried=lns.tried, gain=lns.gain)
         stats.update(polish_gain=polish_gain + last.gain, polish_moves=polish_moves + last.moves)

@@ -716,3 +716,40 @@ def test_a_course_moves_sittings_from_its_crowded_meeting_to_its_thin_one() -> N
     assert sum(sizes) == 8 and sizes[1] - sizes[0] <= 2
     assert score(instance, polished).raw["goal_shortfall"] == 0
     assert check(instance, polished).ok
+
+
+def test_the_learners_of_two_courses_on_a_skill_sort_themselves_by_the_sittings_they_need() -> None:
+    # t1 and t2 each meet three learners on skill a at mon-1, tue-1 and wed-1: t1 meets l0,
+    # l1 (three hours a week) and l2 (two), t2 meets l3 (three hours) and l4, l5 (two); l2, l4
+    # and l5 sit a meeting they do not need, to keep their groups at the target. t3 teaches
+    # only c, so fair loads are 2 (a demand of 5 sessions for a capacity of 9) and t1 and t2
+    # lead one session over theirs (2,000). l2 and l3 trade courses whole: t1 meets l0, l1, l3
+    # three times, t2 meets l2, l4, l5 twice and its third meeting closes (1,000 less). No
+    # single move does it: each learner leaving alone would break a group's minimum or give
+    # a learner a second teacher, and l3 needs every meeting of t2's
+    c_only = [{"subject": "math", "min_level": 2, "max_level": 2}]
+    instance = school(
+        [
+            *ready_for_a("l0", "l1", minutes=180),
+            *ready_for_a("l2", minutes=120),
+            *ready_for_a("l3", minutes=180),
+            *ready_for_a("l4", "l5", minutes=120),
+        ],
+        [teacher("t1"), teacher("t2"), teacher("t3", qualifications=c_only)],
+        blocks=("mon-1", "tue-1", "wed-1"),
+        policy={"weights": {"load_balance": 10}},
+    )
+    cp = compile_problem(instance)
+    assert cp.teacher_fair.tolist() == [2, 2, 2]
+    sg = cp.modality_index["small_group"]
+    plan = [Sess(b, sg, 0, 0, 0, 0, (0, 1, 2)) for b in range(3)]
+    plan += [Sess(b, sg, 0, 0, 1, 0, (3, 4, 5)) for b in range(3)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 1000
+    groups = [s for s in polished.sessions if s.teacher]
+    assert sorted(s.teacher for s in groups) == ["t1"] * 3 + ["t2"] * 2
+    assert {tuple(s.learners) for s in groups if s.teacher == "t1"} == {("l0", "l1", "l3")}
+    assert {tuple(s.learners) for s in groups if s.teacher == "t2"} == {("l2", "l4", "l5")}
+    raw = score(instance, polished).raw
+    assert raw["goal_shortfall"] == raw["continuity"] == raw["group_size"] == 0
+    assert check(instance, polished).ok
