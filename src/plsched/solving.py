@@ -49,9 +49,11 @@ EXACT_LIMIT = 1_200
 # Seconds the joint bound's HiGHS stops before the deadline, and the wait for it past it.
 JOIN_MARGIN = 0.5
 
-# Share of the time left after the first local search kept for the last one, which re-seats
-# each skill's sessions (polish._recourse), and the CP-SAT windows before it.
-RESERVE = 0.1
+# Share of the time left after the first local search kept from the restarts for the local
+# search that re-seats each skill's sessions (polish._recourse), the CP-SAT windows and the
+# last local search; and the share of what is left then kept for the last local search.
+RESERVE = 0.15
+LAST_SHARE = 0.1
 
 
 class SolveOptions(BaseModel):
@@ -394,6 +396,13 @@ def solve(
                 report(objective / SCALE, bound_scaled / SCALE, "restart")
             took = max(took, time.monotonic() - start)
         stats["restarts"] = restarts
+        # the plan kept has each skill's sessions re-seated (the slowest move, left out of the
+        # starts above: it halved the restarts), then CP-SAT windows, then local search again
+        # on what they changed
+        last_share = LAST_SHARE * (deadline - time.monotonic())
+        plan, more = local_search(plan, deadline - last_share, recourse=True)
+        objective -= more.gain
+        polish_gain, polish_moves = polish_gain + more.gain, polish_moves + more.moves
         plan, solver_objective, lns = improve(
             cp,
             prep,
@@ -402,14 +411,14 @@ def solve(
             weights=weights,
             previous=prev,
             # workers=1 counts windows; its safety stop runs from here, not from the start
-            deadline=time.monotonic() + opts.time_limit if deterministic else deadline - reserve,
+            deadline=time.monotonic() + opts.time_limit if deterministic else deadline - last_share,
             seed=opts.seed,
             workers=opts.workers,
             deterministic=deterministic,
             on_improve=lambda o: report(o / SCALE, bound_scaled / SCALE, "lns"),
             max_windows=max(1, int(opts.time_limit // 2)) if deterministic else None,
         )
-        plan, last = local_search(plan, deadline, recourse=True)
+        plan, last = local_search(plan, deadline)
         solver_objective -= last.gain
         stats.update(windows=lns.iterations, improved=lns.improved, tried=lns.tried, gain=lns.gain)
         stats.update(polish_gain=polish_gain + last.gain, polish_moves=polish_moves + last.moves)

@@ -753,3 +753,25 @@ def test_the_learners_of_two_courses_on_a_skill_sort_themselves_by_the_sittings_
     raw = score(instance, polished).raw
     assert raw["goal_shortfall"] == raw["continuity"] == raw["group_size"] == 0
     assert check(instance, polished).ok
+
+
+def test_two_learners_off_focus_in_full_groups_trade_courses() -> None:
+    # t1 meets p1-p3 (focus b) and x (focus c) on b, t2 meets q1-q3 (focus c) and y (focus b)
+    # on c, both on Monday and Tuesday, both groups full (4). No learner can join the other
+    # group, and swapping x and y on one day gives each a second teacher (2 × 20) for 2 × 12
+    # off-focus minutes' worth. Re-seated with the sessions on their focus skills, x and y
+    # trade courses whole: 2 × 2 × 60 off-focus minutes saved, nothing else changes.
+    learners = [learner(v, ["a"], minutes=120, focus=["b"]) for v in ("p1", "p2", "p3", "y")]
+    learners += [learner(v, ["a"], minutes=120, focus=["c"]) for v in ("q1", "q2", "q3", "x")]
+    instance = _stretch_school(learners)
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    kb, kc = cp.skill_index[(0, "b")], cp.skill_index[(0, "c")]
+    plan = [Sess(b, sg, 0, kb, 0, 0, (0, 1, 2, 7)) for b in (0, 1)]
+    plan += [Sess(b, sg, 0, kc, 1, 0, (4, 5, 6, 3)) for b in (0, 1)]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (v,)) for b in (2, 3) for v in range(8)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 2 * 2 * 60 * 20
+    led = {(s.skill, s.teacher, s.learners) for s in polished.sessions if s.teacher}
+    assert led == {("b", "t1", ("p1", "p2", "p3", "y")), ("c", "t2", ("q1", "q2", "q3", "x"))}
+    assert check(instance, polished).ok

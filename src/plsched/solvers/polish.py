@@ -67,7 +67,6 @@ DECROWD_TRIES = 1
 #: CP-SAT's deterministic seconds for re-seating the sessions of one skill (:func:`_recourse`).
 RECOURSE_TIME = 0.02
 RECOURSE_MAX = 12
-RECOURSE_FOCUS = True
 
 Key = tuple[int, int, int, int]  # (modality, subject, skill, teacher)
 
@@ -1384,16 +1383,20 @@ def _recourse(st: _State, stats: PolishStats) -> int:
     numbers of sittings (a 120-minute goal in a group meeting three hours) leave seats a
     learner sits only to fill; here the learners of several courses on a skill sort
     themselves by what they need, and the meetings they fill no more give their teachers'
-    sessions back. Priced exactly, undone unless the objective falls."""
+    sessions back. The sessions of a skill some members sit off focus in are re-seated with
+    those on these members' focus skills too (:func:`_focus_groups`): two learners off
+    focus in full groups, each on the other's focus, trade courses whole (one sitting at a
+    time would give each a second teacher). Priced exactly, undone unless the objective
+    falls; sessions re-seated to no avail are not tried again while their members stay."""
     skills: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for i, s in _led_sessions(st):
         if s.skill >= 0 and st.same_skill[s.modality] and st.led_skill[s.modality]:
             skills[(s.modality, s.subject, s.skill)].append(i)
     # (sessions, whether to try only when they leave something to re-seat)
     groups = [(g, True) for _, g in sorted(skills.items()) if 2 <= len(g) <= RECOURSE_MAX]
-    if RECOURSE_FOCUS:
-        groups += [(g, False) for g in _focus_groups(st, skills)]
+    groups += [(g, False) for g in _focus_groups(st, skills)]
     gained = 0
+    slack: dict[int, int] = {}  # block -> what reseating its pools would gain (_pool_slack)
     for group, check in groups:
         if time.monotonic() >= st.deadline:
             break
@@ -1403,7 +1406,7 @@ def _recourse(st: _State, stats: PolishStats) -> int:
         seen = frozenset((i, frozenset(st.sessions[i].members)) for i in group)
         if seen in st.recourse_tried:
             continue  # tried as it stands: no better seating
-        d = _try_recourse(st, group)
+        d = _try_recourse(st, group, slack)
         if d is None:
             st.recourse_tried.add(seen)
         if d is not None:
@@ -1453,11 +1456,12 @@ def _slack_in(st: _State, group: list[int]) -> bool:
     return False
 
 
-def _try_recourse(st: _State, group: list[int]) -> int | None:
+def _try_recourse(st: _State, group: list[int], slack: dict[int, int]) -> int | None:
     """Re-seat the members of the teacher-led sessions ``group`` (one modality, subject and
     skill) over those sessions at the least cost a CP-SAT program finds, then move them there
     (those left out to the cheapest teacherless work of the block) and retire the sessions
     left empty: the change of the scaled objective, or None (nothing changed) unless it falls.
+    ``slack`` keeps what reseating each block's pools would gain between calls.
 
     The program prices what the moves change, as the objective does: sizes away from the
     target, goal minutes short, each sitting's member costs (off focus, review, stretch),
@@ -1615,16 +1619,17 @@ def _try_recourse(st: _State, group: list[int]) -> int | None:
         return None
     if solver.objective_value >= sum(c * now for c, _, now in cost):
         return None
-    return _reseat_courses(st, group, {k: solver.value(v) for k, v in seat.items()})
+    return _reseat_courses(st, group, {k: solver.value(v) for k, v in seat.items()}, slack)
 
 
 def _reseat_courses(
-    st: _State, group: list[int], seat: Mapping[tuple[int, int], int]
+    st: _State, group: list[int], seat: Mapping[tuple[int, int], int], slack: dict[int, int]
 ) -> int | None:
     """Move the learners of sessions ``group`` to where ``seat`` puts them ((learner, index in
     group) -> 1): out of a session first (to the cheapest teacherless work of its block), then
     in; retire the sessions left empty. The change of the scaled objective, or None (nothing
-    changed) unless it falls."""
+    changed) unless it falls. ``slack`` keeps what reseating each block's pools would gain
+    (:func:`_pool_slack`) between calls."""
     ses = [st.sessions[i] for i in group]
     counts: dict[int, int] = {}
     moved: list[tuple[int, int, int]] = []  # (learner, from, to)
@@ -1648,9 +1653,11 @@ def _reseat_courses(
         for j in reversed(opened):
             st.close_pool(j)
 
-    alone = 0
+    blocks = sorted({s.block for s in ses})
     if st.w["group_size"]:
-        alone = sum(_pool_slack(st, b) for b in sorted({s.block for s in ses}))
+        for b in blocks:
+            if b not in slack:
+                slack[b] = _pool_slack(st, b)
     goes = {(x, ses[n].block): group[n] for (x, n), v in seat.items() if v}
     leaving = [
         (x, i)
@@ -1707,10 +1714,12 @@ def _reseat_courses(
         for i, s in zip(group, ses, strict=True):
             if not s.members:
                 st.retire(i)
+        for b in blocks:
+            slack.pop(b, None)
         return total
     if st.w["group_size"]:
         # the pools of the blocks, reseated with the zones of the sessions left empty, may pay
-        blocks = sorted({s.block for s in ses})
+        alone = sum(slack[b] for b in blocks)
         shut = [s for s in ses if not s.members]
         for s in shut:
             st.zones_used[(s.room, s.block)] -= 1
@@ -1722,6 +1731,7 @@ def _reseat_courses(
                 if not s.members:
                     st.retire(i)
             for b in blocks:
+                slack.pop(b, None)
                 for (m, subject), kind in _pool_classes(st, b).items():
                     total += st.w["group_size"] * _rebalance(st, b, m, subject, kind)
             return total
