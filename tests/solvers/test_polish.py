@@ -775,3 +775,67 @@ def test_two_learners_off_focus_in_full_groups_trade_courses() -> None:
     led = {(s.skill, s.teacher, s.learners) for s in polished.sessions if s.teacher}
     assert led == {("b", "t1", ("p1", "p2", "p3", "y")), ("c", "t2", ("q1", "q2", "q3", "x"))}
     assert check(instance, polished).ok
+
+
+def test_a_crowded_course_meets_once_more_on_a_day_its_members_are_under_the_cap() -> None:
+    # as above, with one block of a subject a day at most: t1 meets l0-l5 (two hours each,
+    # groups of 6, target 3) on mon-1 and tue-1, and everyone works alone in the other
+    # blocks. A third meeting on Monday or Tuesday would put each learner moved there a block
+    # over the cap (2,000 each): it goes to Wednesday, the one day they have no math (4, 4,
+    # 4), and then, with three learners' Monday sitting moved there, a fourth on Monday
+    # takes the others': four groups of 3, every seat at the target
+    modalities = [small_group(max_size=6), independent()]
+    idle = {**learner("l6", []), "goals": []}
+    blocks = ("mon-1", "mon-2", "mon-3", "tue-1", "tue-2", "tue-3", "wed-1")
+    instance = school(
+        [*ready_for_a(*(f"l{x}" for x in range(6)), minutes=120), idle],
+        [teacher("t1")],
+        blocks=blocks,
+        modalities=modalities,
+        policy={"daily_subject_cap": 1},
+    )
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    six = tuple(range(6))
+    plan = [Sess(b, sg, 0, 0, 0, 0, six) for b in (0, 3)]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (6,)) for b in (0, 3)]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (x,)) for b in (1, 2, 4, 5, 6) for x in range(7)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 2 * 3 * 2 * 100
+    groups = [s for s in polished.sessions if s.teacher]
+    assert "wed-1" in {s.block for s in groups}
+    assert [len(s.learners) for s in groups] == [3] * 4
+    raw = score(instance, polished).raw
+    assert raw["goal_shortfall"] == raw["variety"] == raw["group_size"] == 0
+    assert check(instance, polished).ok
+
+
+def test_a_crowded_course_meets_once_more_in_a_block_as_long_as_its_own() -> None:
+    # t1 meets l0-l5 (two hours each, groups of 6, target 3) on tue-1 and wed-1; Monday's two
+    # blocks are 45 minutes long and come first, thu-1 is an hour. A sitting moved to Monday
+    # would leave its learner 15 minutes short (15,000): the third meeting is on Thursday, and
+    # three groups of 12 seats (4, 4, 4 or 3, 4, 5) save 3 learners off target
+    modalities = [small_group(max_size=6), independent()]
+    idle = {**learner("l6", []), "goals": []}
+    doc = school_dict(
+        [*ready_for_a(*(f"l{x}" for x in range(6)), minutes=120), idle],
+        [teacher("t1")],
+        blocks=("mon-1", "mon-2", "tue-1", "wed-1", "thu-1"),
+        modalities=modalities,
+    )
+    for b in doc["blocks"][:2]:
+        b["minutes"] = 45
+    instance = parse_instance(doc)
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    six = tuple(range(6))
+    plan = [Sess(b, sg, 0, 0, 0, 0, six) for b in (2, 3)]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (6,)) for b in (2, 3)]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (x,)) for b in (0, 1, 4) for x in range(7)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 3 * 2 * 100
+    groups = [s for s in polished.sessions if s.teacher]
+    assert sorted(s.block for s in groups) == ["thu-1", "tue-1", "wed-1"]
+    assert sum(len(s.learners) for s in groups) == 12
+    assert score(instance, polished).raw["goal_shortfall"] == 0
+    assert check(instance, polished).ok

@@ -1390,7 +1390,8 @@ def _recourse(st: _State, stats: PolishStats) -> int:
     falls; sessions re-seated to no avail are not tried again while their members stay."""
     skills: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for i, s in _led_sessions(st):
-        if s.skill >= 0 and st.same_skill[s.modality] and st.led_skill[s.modality]:
+        # the program counts no ages: not the modalities that mix them
+        if s.skill >= 0 and st.led_skill[s.modality] and st.cp.mod_mix[s.modality] != MIX_DIVERSE:
             skills[(s.modality, s.subject, s.skill)].append(i)
     # (sessions, whether to try only when they leave something to re-seat)
     groups = [(g, True) for _, g in sorted(skills.items()) if 2 <= len(g) <= RECOURSE_MAX]
@@ -2376,11 +2377,22 @@ def _split_course(st: _State, key: Key, group: list[int]) -> tuple[bool, int]:
     members = set().union(*(st.sessions[i].members for i in group))
     feats = cp.session_features(m, subject)
     busy = {st.sessions[i].block for i in group}
+    # a member moves a sitting of the course to the new meeting: a shorter block would leave
+    # its goal short (campus: every member works alone in Monday's 45-minute blocks, which
+    # were the only ones tried)
+    shortest = min(st.minutes[st.sessions[i].block] for i in group)
     blocks = []
     for b in range(cp.n_blocks):
-        if b in busy or not st.can_lead(t, b):
+        if b in busy or st.minutes[b] < shortest or not st.can_lead(t, b):
             continue
-        come = sum(1 for x in members if _pooled_at(st, x, b))
+        # members free there, and under the daily cap of the subject that day (a sitting
+        # moved there would be a block over it: campus, with a cap of 1)
+        day = st.day_of[b]
+        come = sum(
+            1
+            for x in members
+            if _pooled_at(st, x, b) and st.day_subject[(x, day, subject)] < st.cap
+        )
         if come >= lo:
             blocks.append((-come, b))
     for _, b in sorted(blocks)[:2]:
