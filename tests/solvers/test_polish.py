@@ -666,25 +666,38 @@ def test_a_group_leaves_the_room_a_new_group_needs_for_one_a_pool_gives_up() -> 
     assert check(instance, polished).ok
 
 
+def _course_of_six(
+    blocks: tuple[str, ...], meets: tuple[int, ...], short: int = 0, **kwargs: object
+) -> tuple[Instance, list[Sess]]:
+    """Six learners with two hours a week each meet t1 in groups of 6 (up to 6, target 3) at
+    the blocks numbered ``meets`` and work alone at the others, with l6 (no goal) alone
+    throughout; the first ``short`` blocks last 45 minutes."""
+    idle = {**learner("l6", []), "goals": []}
+    doc = school_dict(
+        [*ready_for_a(*(f"l{x}" for x in range(6)), minutes=120), idle],
+        [teacher("t1")],
+        blocks=blocks,
+        modalities=[small_group(max_size=6), independent()],
+        **kwargs,  # type: ignore[arg-type]
+    )
+    for b in doc["blocks"][:short]:
+        b["minutes"] = 45
+    instance = parse_instance(doc)
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    plan = [Sess(b, sg, 0, 0, 0, 0, tuple(range(6))) for b in meets]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (6,)) for b in meets]
+    alone = [b for b in range(len(blocks)) if b not in meets]
+    plan += [Sess(b, ind, -1, -1, -1, 0, (x,)) for b in alone for x in range(7)]
+    return instance, plan
+
+
 def test_a_crowded_course_meets_once_more_with_its_teacher() -> None:
     # six learners, each with two hours a week, meet t1 in groups of 6 (target 3) on mon-1
     # and tue-1 and work alone on wed-1 (l6, with no goal, works alone throughout): t1 meets
     # them on wed-1 too, each learner keeps two sittings with t1, and three groups of 12
     # seats (4, 4, 4 or 3, 4, 5) save 3 learners off target
-    modalities = [small_group(max_size=6), independent()]
-    idle = {**learner("l6", []), "goals": []}
-    instance = school(
-        [*ready_for_a(*(f"l{x}" for x in range(6)), minutes=120), idle],
-        [teacher("t1")],
-        blocks=("mon-1", "tue-1", "wed-1"),
-        modalities=modalities,
-    )
-    cp = compile_problem(instance)
-    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
-    six = tuple(range(6))
-    plan = [Sess(b, sg, 0, 0, 0, 0, six) for b in (0, 1)]
-    plan += [Sess(b, ind, -1, -1, -1, 0, (6,)) for b in (0, 1)]
-    plan += [Sess(2, ind, -1, -1, -1, 0, (x,)) for x in range(7)]
+    instance, plan = _course_of_six(("mon-1", "tue-1", "wed-1"), (0, 1))
     before, after, gain, polished = _polished(instance, plan)
     assert before - after == gain == 3 * 2 * 100
     groups = [s for s in polished.sessions if s.teacher]
@@ -784,22 +797,8 @@ def test_a_crowded_course_meets_once_more_on_a_day_its_members_are_under_the_cap
     # over the cap (2,000 each): it goes to Wednesday, the one day they have no math (4, 4,
     # 4), and then, with three learners' Monday sitting moved there, a fourth on Monday
     # takes the others': four groups of 3, every seat at the target
-    modalities = [small_group(max_size=6), independent()]
-    idle = {**learner("l6", []), "goals": []}
     blocks = ("mon-1", "mon-2", "mon-3", "tue-1", "tue-2", "tue-3", "wed-1")
-    instance = school(
-        [*ready_for_a(*(f"l{x}" for x in range(6)), minutes=120), idle],
-        [teacher("t1")],
-        blocks=blocks,
-        modalities=modalities,
-        policy={"daily_subject_cap": 1},
-    )
-    cp = compile_problem(instance)
-    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
-    six = tuple(range(6))
-    plan = [Sess(b, sg, 0, 0, 0, 0, six) for b in (0, 3)]
-    plan += [Sess(b, ind, -1, -1, -1, 0, (6,)) for b in (0, 3)]
-    plan += [Sess(b, ind, -1, -1, -1, 0, (x,)) for b in (1, 2, 4, 5, 6) for x in range(7)]
+    instance, plan = _course_of_six(blocks, (0, 3), policy={"daily_subject_cap": 1})
     before, after, gain, polished = _polished(instance, plan)
     assert before - after == gain == 2 * 3 * 2 * 100
     groups = [s for s in polished.sessions if s.teacher]
@@ -815,23 +814,8 @@ def test_a_crowded_course_meets_once_more_in_a_block_as_long_as_its_own() -> Non
     # blocks are 45 minutes long and come first, thu-1 is an hour. A sitting moved to Monday
     # would leave its learner 15 minutes short (15,000): the third meeting is on Thursday, and
     # three groups of 12 seats (4, 4, 4 or 3, 4, 5) save 3 learners off target
-    modalities = [small_group(max_size=6), independent()]
-    idle = {**learner("l6", []), "goals": []}
-    doc = school_dict(
-        [*ready_for_a(*(f"l{x}" for x in range(6)), minutes=120), idle],
-        [teacher("t1")],
-        blocks=("mon-1", "mon-2", "tue-1", "wed-1", "thu-1"),
-        modalities=modalities,
-    )
-    for b in doc["blocks"][:2]:
-        b["minutes"] = 45
-    instance = parse_instance(doc)
-    cp = compile_problem(instance)
-    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
-    six = tuple(range(6))
-    plan = [Sess(b, sg, 0, 0, 0, 0, six) for b in (2, 3)]
-    plan += [Sess(b, ind, -1, -1, -1, 0, (6,)) for b in (2, 3)]
-    plan += [Sess(b, ind, -1, -1, -1, 0, (x,)) for b in (0, 1, 4) for x in range(7)]
+    blocks = ("mon-1", "mon-2", "tue-1", "wed-1", "thu-1")
+    instance, plan = _course_of_six(blocks, (2, 3), short=2)
     before, after, gain, polished = _polished(instance, plan)
     assert before - after == gain == 3 * 2 * 100
     groups = [s for s in polished.sessions if s.teacher]

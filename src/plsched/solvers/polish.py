@@ -1366,12 +1366,7 @@ def _try_close(
             for _, _, j in moved:
                 slack.pop(st.sessions[j].block, None)
             return change
-    for x, a, b in reversed(moved):
-        st.apply_move(x, b, a)
-    for j, c in counts.items():
-        st.set_count(j, c)
-    for j in opened:
-        st.close_pool(j)
+    _undo_moves_of(st, moved, counts, opened)
     return None
 
 
@@ -1646,14 +1641,6 @@ def _reseat_courses(
 
     opened: list[int] = []
 
-    def undo() -> None:
-        for x, a, b in reversed(moved):
-            st.apply_move(x, b, a)
-        for j, c in counts.items():
-            st.set_count(j, c)
-        for j in reversed(opened):
-            st.close_pool(j)
-
     blocks = sorted({s.block for s in ses})
     if st.w["group_size"]:
         for b in blocks:
@@ -1689,7 +1676,7 @@ def _reseat_courses(
                 if st.can_join(x, st.sessions[j], src):
                     best = (0, j)
         if best is None:
-            undo()
+            _undo_moves_of(st, moved, counts, opened)
             return None
         move(x, i, best[1])
     for (x, b), j in sorted(goes.items()):
@@ -1698,10 +1685,10 @@ def _reseat_courses(
             continue
         pool = st.sessions[here]
         if pool.teacher >= 0 or st.count_for(pool, len(pool.members) - 1) is None:
-            undo()
+            _undo_moves_of(st, moved, counts, opened)
             return None
         if st.prep.avoid.get(x, set()) & st.sessions[j].members:
-            undo()
+            _undo_moves_of(st, moved, counts, opened)
             return None
         move(x, here, j)
     emptied: Counter[int] = Counter()
@@ -1736,8 +1723,21 @@ def _reseat_courses(
                 for (m, subject), kind in _pool_classes(st, b).items():
                     total += st.w["group_size"] * _rebalance(st, b, m, subject, kind)
             return total
-    undo()
+    _undo_moves_of(st, moved, counts, opened)
     return None
+
+
+def _undo_moves_of(
+    st: _State, moved: list[tuple[int, int, int]], counts: dict[int, int], opened: list[int]
+) -> None:
+    """Undo a compound move: the learners' moves ``moved`` ((learner, from, to)) in reverse,
+    the pools' session counts as they were (``counts``), and the pools it opened, last first."""
+    for x, a, b in reversed(moved):
+        st.apply_move(x, b, a)
+    for j, c in counts.items():
+        st.set_count(j, c)
+    for j in reversed(opened):
+        st.close_pool(j)
 
 
 def _shift_in(st: _State, x: int, s: _Session) -> tuple[int, int] | None:
@@ -1869,12 +1869,7 @@ def _try_reblock(st: _State, i: int, b2: int, slack: dict[int, int] | None = Non
     elif ok and total < 0:
         st.retire(i)
         return total
-    for x, a, b in reversed(moved):
-        st.apply_move(x, b, a)
-    for p, c in counts.items():
-        st.set_count(p, c)
-    for p in reversed(opened):
-        st.close_pool(p)
+    _undo_moves_of(st, moved, counts, opened)
     st.close_session(j)
     return None
 
