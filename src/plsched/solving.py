@@ -309,8 +309,9 @@ def solve(
             return _result_without_plan(instance, opts, timings, stats, "unknown")
     else:
         assert objective is not None
-        # local search first (cheap, whole school), then CP-SAT windows, then local search again
-        # on what the windows changed; with workers=1 a fixed number of passes, not the clock
+        # local search first (cheap, whole school) on each start, then on the plan kept with
+        # each skill's sessions re-seated too, then CP-SAT windows, then local search again on
+        # what the windows changed; with workers=1 a fixed number of passes, not the clock
         polish_rng = np.random.default_rng(opts.seed)
         reserve = RESERVE * (deadline - time.monotonic())
 
