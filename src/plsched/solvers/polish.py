@@ -1342,11 +1342,9 @@ def _try_close(
                 best = (d, j)
         if best is None and not opened:
             # no teacherless work in the block to join: open a pool in the session's room
-            m = _pool_modality(st, s.room)
-            if m >= 0 and st.can_open_pool(s.block, m, -1, s.room):
-                opened.append(st.open_pool(s.block, m, -1, s.room))
-                if st.can_join(x, st.sessions[opened[0]], s):
-                    best = (st.move_delta(x, i, opened[0]), opened[0])
+            p = _open_pool_for(st, x, i, opened)
+            if p is not None:
+                best = (st.move_delta(x, i, p), p)
         if best is None:
             break  # no place for x: undo
         total += move(x, i, best[1])
@@ -1365,7 +1363,7 @@ def _try_close(
     if placed and alone is not None:
         # the block's pools, reseated with the session's zone, may pay for it: the learners
         # whose goals are met crowd them
-        change = _retire_into_pools(st, i, (s.block,), total, alone)
+        change = _retire_into_pools(st, (i,), (s.block,), total, alone)
         if change is not None:
             for _, _, j in moved:
                 slack.pop(st.sessions[j].block, None)
@@ -1673,64 +1671,43 @@ def _reseat_courses(
             d = st.move_delta(x, i, j)
             if best is None or d < best[0]:
                 best = (d, j)
-        if best is None:
-            # no teacherless work in the block to join: a pool in the session's room
-            pm = _pool_modality(st, src.room)
-            if pm >= 0 and st.can_open_pool(src.block, pm, -1, src.room):
-                j = st.open_pool(src.block, pm, -1, src.room)
-                opened.append(j)
-                if st.can_join(x, st.sessions[j], src):
-                    best = (0, j)
-        if best is None:
+        # no teacherless work in the block to join: a pool in the session's room
+        p = best[1] if best is not None else _open_pool_for(st, x, i, opened)
+        if p is None:
             _undo_moves_of(st, moved, counts, opened)
             return None
-        move(x, i, best[1])
+        move(x, i, p)
     for (x, b), j in sorted(goes.items()):
         here = st.where[(x, b)]
         if here == j:
             continue
+        # x works alone here (the program seats it only where it is free, apart from those
+        # it avoids): its pool must keep a session count that fits
         pool = st.sessions[here]
-        if pool.teacher >= 0 or st.count_for(pool, len(pool.members) - 1) is None:
-            _undo_moves_of(st, moved, counts, opened)
-            return None
-        if st.prep.avoid.get(x, set()) & st.sessions[j].members:
+        if st.count_for(pool, len(pool.members) - 1) is None:
             _undo_moves_of(st, moved, counts, opened)
             return None
         move(x, here, j)
-    emptied: Counter[int] = Counter()
-    for s in ses:
-        if not s.members:
-            total -= st.size_cost(s, 0, 1)
-            emptied[s.teacher] += 1
-    for t, k in emptied.items():
+    # the sessions left empty: the moves counted each |0 - target| off target, and their
+    # teachers lead that many sessions fewer
+    shut = [i for i, s in zip(group, ses, strict=True) if not s.members]
+    total -= sum(st.size_cost(st.sessions[i], 0, 1) for i in shut)
+    for t, k in Counter(st.sessions[i].teacher for i in shut).items():
         total += st.load_delta(t, -k)
+    change: int | None = None
     if total < 0:
-        for i, s in zip(group, ses, strict=True):
-            if not s.members:
-                st.retire(i)
-        for b in blocks:
-            slack.pop(b, None)
-        return total
-    if st.w["group_size"]:
+        for i in shut:
+            st.retire(i)
+        change = total
+    elif st.w["group_size"]:
         # the pools of the blocks, reseated with the zones of the sessions left empty, may pay
-        alone = sum(slack[b] for b in blocks)
-        shut = [s for s in ses if not s.members]
-        for s in shut:
-            st.zones_used[(s.room, s.block)] -= 1
-        after = sum(_pool_slack(st, b) for b in blocks)
-        for s in shut:
-            st.zones_used[(s.room, s.block)] += 1
-        if total + st.w["group_size"] * (after - alone) < 0:
-            for i, s in zip(group, ses, strict=True):
-                if not s.members:
-                    st.retire(i)
-            for b in blocks:
-                slack.pop(b, None)
-                for (m, subject), kind in _pool_classes(st, b).items():
-                    total += st.w["group_size"] * _rebalance(st, b, m, subject, kind)
-            return total
-    _undo_moves_of(st, moved, counts, opened)
-    return None
+        change = _retire_into_pools(st, shut, blocks, total, sum(slack[b] for b in blocks))
+    if change is None:
+        _undo_moves_of(st, moved, counts, opened)
+        return None
+    for b in blocks:
+        slack.pop(b, None)
+    return change
 
 
 def _undo_moves_of(
@@ -1768,6 +1745,18 @@ def _shift_in(st: _State, x: int, s: _Session) -> tuple[int, int] | None:
             if best is None or d < best[0]:
                 best = (d, here, j)
     return None if best is None else (best[1], best[2])
+
+
+def _open_pool_for(st: _State, x: int, i: int, opened: list[int]) -> int | None:
+    """Open a teacherless pool in the room of session i, at its block, for learner x leaving
+    i (appended to ``opened`` whether x may join it or not): the pool, or None."""
+    s = st.sessions[i]
+    m = _pool_modality(st, s.room)
+    if m < 0 or not st.can_open_pool(s.block, m, -1, s.room):
+        return None
+    p = st.open_pool(s.block, m, -1, s.room)
+    opened.append(p)
+    return p if st.can_join(x, st.sessions[p], s) else None
 
 
 def _pool_modality(st: _State, r: int) -> int:
@@ -1868,7 +1857,7 @@ def _try_reblock(st: _State, i: int, b2: int, slack: dict[int, int] | None = Non
             st.apply_move(x, i, p)
             moved.append((x, i, p))
     if ok and slack is not None:
-        d = _retire_into_pools(st, i, (b1, b2), total, alone)
+        d = _retire_into_pools(st, (i,), (b1, b2), total, alone)
         if d is not None:
             slack[b1] = slack[b2] = 0  # reseated at their least
             return d
@@ -1881,20 +1870,24 @@ def _try_reblock(st: _State, i: int, b2: int, slack: dict[int, int] | None = Non
 
 
 def _retire_into_pools(
-    st: _State, i: int, blocks: Sequence[int], total: int, alone: int
+    st: _State, ids: Sequence[int], blocks: Sequence[int], total: int, alone: int
 ) -> int | None:
-    """Retire teacher-led session i, emptied by moves that changed the scaled objective by
-    ``total``, when those moves and the teacherless pools of ``blocks`` reseated at their
-    least, with i's zone free, fall below what reseating them alone would reach (``alone``,
-    :func:`_pool_slack`): the change of the scaled objective, or None (nothing changed)."""
-    s = st.sessions[i]
-    st.zones_used[(s.room, s.block)] -= 1
+    """Retire the teacher-led sessions ``ids``, emptied by moves that changed the scaled
+    objective by ``total``, when those moves and the teacherless pools of ``blocks`` reseated
+    at their least, with the sessions' zones free, fall below what reseating them alone would
+    reach (``alone``, :func:`_pool_slack`): the change of the scaled objective, or None
+    (nothing changed)."""
+    shut = [st.sessions[i] for i in ids]
+    for s in shut:
+        st.zones_used[(s.room, s.block)] -= 1
     after = sum(_pool_slack(st, b) for b in blocks)
-    st.zones_used[(s.room, s.block)] += 1
+    for s in shut:
+        st.zones_used[(s.room, s.block)] += 1
     w = st.w["group_size"]
     if total + w * (after - alone) >= 0:
         return None
-    st.retire(i)
+    for i in ids:
+        st.retire(i)
     for b in blocks:
         for (m, subject), kind in _pool_classes(st, b).items():
             total += w * _rebalance(st, b, m, subject, kind)
