@@ -23,7 +23,7 @@ from plsched.schema.instance import Instance
 from plsched.schema.schedule import Schedule, Status, Unmet
 from plsched.scoring import SCALE as SCALE
 from plsched.scoring import goal_shortfalls, scaled_weights, score
-from plsched.solvers.bound import GoalReach, joint_bound, lower_bound
+from plsched.solvers.bound import GoalReach, goal_reach_masks, joint_bound, lower_bound
 from plsched.solvers.clustering import CLUSTER_TIME
 from plsched.solvers.construction import construct
 from plsched.solvers.cpsat.candidates import Prepared, prepare
@@ -156,6 +156,25 @@ def solve(
     prev = _previous_keys(cp, previous)
     timings["compile"] = time.monotonic() - t0
 
+    # the joint relaxation, a stronger bound that takes seconds (27-45 s on the large preset,
+    # by the machine), runs beside the construction and the search from the start (HiGHS
+    # releases the GIL); with workers=1, after the construction and before the search, so that
+    # the same input gives the same bound
+    reach = goal_reach_masks(cp, prep)
+    if not deterministic:
+        pool = ThreadPoolExecutor(max_workers=1)
+        joint.append(
+            pool.submit(
+                joint_bound,
+                cp,
+                prep,
+                weights,
+                reach[0],
+                time_limit=max(0.1, deadline - JOIN_MARGIN - time.monotonic()),
+            )
+        )
+        pool.shutdown(wait=False)
+
     t = time.monotonic()
     rng = np.random.default_rng(opts.seed)
     keep = sessions_from_public(cp, previous.sessions) if previous is not None else []
@@ -197,7 +216,9 @@ def solve(
     timings["construction"] = time.monotonic() - t
 
     t = time.monotonic()
-    lb = lower_bound(cp, prep, weights, time_limit=min(20.0, max(1.0, 0.15 * opts.time_limit)))
+    lb = lower_bound(
+        cp, prep, weights, time_limit=min(20.0, max(1.0, 0.15 * opts.time_limit)), reach=reach
+    )
     timings["bound"] = time.monotonic() - t
     stats: dict[str, object] = {"strategy": mode, "construction": "greedy"}
     status: Status = "feasible"
@@ -251,30 +272,14 @@ def solve(
         report(objective / SCALE, lb.scaled / SCALE, "construction")
     solver_objective = objective
 
-    # the joint relaxation, a stronger bound that takes seconds (27 s on the large preset),
-    # runs beside the search (HiGHS releases the GIL); with workers=1, before it, so that the
-    # same input gives the same bound
     if deterministic:
         joint.append(Future())
         try:
             joint[0].set_result(
-                joint_bound(cp, prep, weights, lb.reaches, time_limit=max(10.0, opts.time_limit))
+                joint_bound(cp, prep, weights, reach[0], time_limit=max(10.0, opts.time_limit))
             )
         except Exception as exc:  # reported where the thread's would be
             joint[0].set_exception(exc)
-    else:
-        pool = ThreadPoolExecutor(max_workers=1)
-        joint.append(
-            pool.submit(
-                joint_bound,
-                cp,
-                prep,
-                weights,
-                lb.reaches,
-                time_limit=max(0.1, deadline - JOIN_MARGIN - time.monotonic()),
-            )
-        )
-        pool.shutdown(wait=False)
 
     t = time.monotonic()
     if mode == "exact":

@@ -235,6 +235,7 @@ def lower_bound(
     *,
     lp: bool = True,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    reach: tuple[list[GoalReach], ReachMasks] | None = None,
 ) -> LowerBound:
     """The largest of three bounds on the scaled objective, each valid alone: the per-learner
     bound; with ``lp``, the session bound (:mod:`plsched.solvers.session_bound`: per subject,
@@ -243,9 +244,10 @@ def lower_bound(
     relaxation's (:mod:`plsched.solvers.lp_bound`). For raw goal_shortfall, the larger of the
     per-learner and LP bounds. The session bound has ``SESSION_SHARE`` of ``time_limit``, the
     LP the rest; a part that fails or runs out of time is left out (the per-learner bound of
-    a subject's goals stands in for its session bound)."""
+    a subject's goals stands in for its session bound). ``reach``: :func:`goal_reach_masks`
+    when the caller has it."""
     t0 = time.monotonic()
-    reaches, masks = goal_reach_masks(cp, prep)
+    reaches, masks = goal_reach_masks(cp, prep) if reach is None else reach
     per_learner = _per_learner_bound(cp, reaches, weights)
     log.info("per-learner bound %d: %.2f s", per_learner.scaled, time.monotonic() - t0)
     if not lp:
