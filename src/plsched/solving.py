@@ -23,7 +23,14 @@ from plsched.schema.instance import Instance
 from plsched.schema.schedule import Schedule, Status, Unmet
 from plsched.scoring import SCALE as SCALE
 from plsched.scoring import goal_shortfalls, scaled_weights, score
-from plsched.solvers.bound import GoalReach, goal_reach_masks, joint_bound, lower_bound
+from plsched.solvers.bound import (
+    GoalReach,
+    LowerBound,
+    ReachMasks,
+    goal_reach_masks,
+    joint_bound,
+    lower_bound,
+)
 from plsched.solvers.clustering import CLUSTER_TIME
 from plsched.solvers.construction import construct
 from plsched.solvers.cpsat.candidates import Prepared, prepare
@@ -117,6 +124,38 @@ def _previous_keys(
     return keys
 
 
+def _bounds_left(
+    cp: CompiledProblem,
+    prep: Prepared,
+    weights: dict[str, int],
+    reach: tuple[list[GoalReach], ReachMasks],
+    time_limit: float,
+    deadline: float,
+) -> LowerBound | None:
+    """:func:`lower_bound` with its session and LP parts, when ``time_limit`` seconds remain
+    before ``deadline`` (less JOIN_MARGIN); None otherwise."""
+    if time.monotonic() + time_limit > deadline - JOIN_MARGIN:
+        return None
+    return lower_bound(cp, prep, weights, time_limit=time_limit, reach=reach)
+
+
+def _settled(
+    lb: LowerBound, beside: Future[LowerBound | None] | None, timeout: float
+) -> LowerBound:
+    """The bound of :func:`_bounds_left` once it is done (waiting ``timeout`` seconds at most),
+    else ``lb``; one that failed or was not computed leaves ``lb``."""
+    if beside is None:
+        return lb
+    try:
+        found = beside.result(timeout=timeout)
+    except TimeoutError:
+        return lb
+    except Exception:
+        log.warning("the session and LP bounds failed; the per-learner bound stands", exc_info=True)
+        return lb
+    return lb if found is None else found
+
+
 def _gap(objective: float, bound: float) -> float:
     return max(0.0, (objective - bound) / max(1.0, objective))
 
@@ -156,13 +195,20 @@ def solve(
     prev = _previous_keys(cp, previous)
     timings["compile"] = time.monotonic() - t0
 
+    mode = opts.strategy
+    if mode == "auto":
+        mode = "exact" if cp.n_learners * cp.n_blocks <= EXACT_LIMIT else "lns"
     # the joint relaxation, a stronger bound that takes seconds (27-45 s on the large preset,
-    # by the machine), runs beside the construction and the search from the start (HiGHS
-    # releases the GIL); with workers=1, after the construction and before the search, so that
-    # the same input gives the same bound
+    # 11 s on xl, by the machine), runs beside the construction and the search from the start
+    # (HiGHS releases the GIL); with workers=1, after the construction and before the search,
+    # so that the same input gives the same bound. The large-neighbourhood search starts from
+    # the per-learner bound; the session and LP bounds (6.5 s on large, 9 s on xl, which the
+    # joint bound exceeds there) follow the joint bound on its thread (_settled takes them)
     reach = goal_reach_masks(cp, prep)
+    bound_time = min(20.0, max(1.0, 0.15 * opts.time_limit))
+    beside: Future[LowerBound | None] | None = None
     if not deterministic:
-        pool = ThreadPoolExecutor(max_workers=1)
+        pool = ThreadPoolExecutor(max_workers=1)  # one after the other
         joint.append(
             pool.submit(
                 joint_bound,
@@ -173,6 +219,8 @@ def solve(
                 time_limit=max(0.1, deadline - JOIN_MARGIN - time.monotonic()),
             )
         )
+        if mode == "lns":
+            beside = pool.submit(_bounds_left, cp, prep, weights, reach, bound_time, deadline)
         pool.shutdown(wait=False)
 
     t = time.monotonic()
@@ -180,9 +228,6 @@ def solve(
     keep = sessions_from_public(cp, previous.sessions) if previous is not None else []
     plan = construct(cp, prep, rng, keep)
     timings["first_feasible"] = time.monotonic() - t0
-    mode = opts.strategy
-    if mode == "auto":
-        mode = "exact" if cp.n_learners * cp.n_blocks <= EXACT_LIMIT else "lns"
     strict = instance.policy.strict_goals
     # yesterday's plan, when it still keeps every hard rule today, is where a re-plan starts
     # (below), so the standing groups are not built for it
@@ -222,9 +267,7 @@ def solve(
     timings["construction"] = time.monotonic() - t
 
     t = time.monotonic()
-    lb = lower_bound(
-        cp, prep, weights, time_limit=min(20.0, max(1.0, 0.15 * opts.time_limit)), reach=reach
-    )
+    lb = lower_bound(cp, prep, weights, lp=beside is None, time_limit=bound_time, reach=reach)
     timings["bound"] = time.monotonic() - t
     stats: dict[str, object] = {"strategy": mode, "construction": "greedy"}
     status: Status = "feasible"
@@ -372,6 +415,8 @@ def solve(
         report(objective / SCALE, bound_scaled / SCALE, "polish")
         # goal minutes short beyond what the bound proves unavoidable are worth more than
         # another start: CP-SAT windows around those learners get a fifth of what is left
+        lb = _settled(lb, beside, 0.0)
+        bound_scaled = max(bound_scaled, lb.scaled)
         if _short_minutes(cp, plan) > lb.shortfall_minutes:
             reserve = 0.2 * (deadline - time.monotonic())
         # polished standing-group plans of other seeds differ by a few per cent, more than the
@@ -444,6 +489,8 @@ def solve(
     except Exception:  # a bound that failed leaves the plan and the other bounds
         log.warning("the joint bound failed; the other bounds stand", exc_info=True)
         stronger = None
+    lb = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
+    bound_scaled = max(bound_scaled, lb.scaled)
     timings["joint_bound_wait"] = time.monotonic() - t
     if stronger is not None and stronger > bound_scaled:
         stats["bound"] = "joint relaxation"

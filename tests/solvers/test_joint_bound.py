@@ -219,3 +219,22 @@ def test_a_joint_bound_that_fails_leaves_the_plan_and_the_other_bounds(
     assert result.bound is not None and round(result.bound * 100) == _old(instance)
     assert "bound" not in result.stats
     assert any("joint bound failed" in r.getMessage() for r in caplog.records)
+
+
+def test_the_session_and_lp_bounds_computed_after_the_joint_bound_are_stated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # with two workers, the large-neighbourhood search starts from the per-learner bound and
+    # the session and LP bounds follow the joint bound on its thread; with the joint bound out
+    # of the way, the plan states the stronger of them
+    def broken(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("no HiGHS today")
+
+    monkeypatch.setattr(solving, "joint_bound", broken)
+    instance = HAND["one_teacher_for_a"][0]()
+    cp = compile_problem(instance)
+    per_learner = lower_bound(cp, prepare(cp), scaled_weights(instance.policy), lp=False).scaled
+    assert _old(instance) > per_learner
+    result = solve(instance, time_limit=5, seed=0, workers=2, strategy="lns")
+    assert result.stats["strategy"] == "lns"
+    assert result.bound is not None and round(result.bound * 100) == _old(instance)
