@@ -481,6 +481,9 @@ def solve(
         stats.update(polish_gain=polish_gain + last.gain, polish_moves=polish_moves + last.moves)
     timings["improvement"] = time.monotonic() - t
     t = time.monotonic()
+    # the session and LP bounds first: they follow the joint bound on its thread
+    lb = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
+    bound_scaled = max(bound_scaled, lb.scaled)
     try:
         stronger = joint[0].result(timeout=max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
     except TimeoutError:  # HiGHS overran its time limit: the bound found so far stands
@@ -489,8 +492,6 @@ def solve(
     except Exception:  # a bound that failed leaves the plan and the other bounds
         log.warning("the joint bound failed; the other bounds stand", exc_info=True)
         stronger = None
-    lb = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
-    bound_scaled = max(bound_scaled, lb.scaled)
     timings["joint_bound_wait"] = time.monotonic() - t
     if stronger is not None and stronger > bound_scaled:
         stats["bound"] = "joint relaxation"
