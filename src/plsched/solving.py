@@ -124,6 +124,19 @@ def _previous_keys(
     return keys
 
 
+def _joint_until(
+    cp: CompiledProblem,
+    prep: Prepared,
+    weights: dict[str, int],
+    reaches: list[GoalReach],
+    deadline: float,
+) -> int | None:
+    """:func:`joint_bound` with the time left when it starts, less JOIN_MARGIN."""
+    return joint_bound(
+        cp, prep, weights, reaches, time_limit=max(0.1, deadline - JOIN_MARGIN - time.monotonic())
+    )
+
+
 def _bounds_left(
     cp: CompiledProblem,
     prep: Prepared,
@@ -132,8 +145,8 @@ def _bounds_left(
     time_limit: float,
     deadline: float,
 ) -> LowerBound | None:
-    """:func:`lower_bound` with its session and LP parts, when ``time_limit`` seconds remain
-    before ``deadline`` (less JOIN_MARGIN); None otherwise."""
+    """:func:`lower_bound` with its session and LP parts when ``time_limit`` seconds remain
+    before ``deadline`` (less JOIN_MARGIN), else None."""
     if time.monotonic() + time_limit > deadline - JOIN_MARGIN:
         return None
     return lower_bound(cp, prep, weights, time_limit=time_limit, reach=reach)
@@ -154,6 +167,13 @@ def _settled(
         log.warning("the session and LP bounds failed; the per-learner bound stands", exc_info=True)
         return lb
     return lb if found is None else found
+
+
+def _ran_out(beside: Future[LowerBound | None] | None) -> bool:
+    """Whether the session and LP bounds were left for lack of time beside the search."""
+    if beside is None:
+        return False
+    return not beside.done() or (beside.exception() is None and beside.result() is None)
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -199,26 +219,19 @@ def solve(
     if mode == "auto":
         mode = "exact" if cp.n_learners * cp.n_blocks <= EXACT_LIMIT else "lns"
     # the joint relaxation, a stronger bound that takes seconds (27-45 s on the large preset,
-    # 11 s on xl, by the machine), runs beside the construction and the search from the start
-    # (HiGHS releases the GIL); with workers=1, after the construction and before the search,
-    # so that the same input gives the same bound. The large-neighbourhood search starts from
-    # the per-learner bound; the session and LP bounds (6.5 s on large, 9 s on xl, which the
-    # joint bound exceeds there) follow the joint bound on its thread (_settled takes them)
+    # 11 s on xl, by the machine), runs beside the construction and the search (HiGHS releases
+    # the GIL); with workers=1, after the construction and before the search, so that the same
+    # input gives the same bound. On whole schools the session and LP bounds (6.5 s on large,
+    # 9 s on xl, where the joint bound exceeds them) follow it on its thread when time remains,
+    # and the search starts from the per-learner bound (_settled takes them once they are
+    # done); they took 6.5-9 s of the search's own thread. When neither finished (a machine
+    # too slow for the joint bound), they run after the search
     reach = goal_reach_masks(cp, prep)
     bound_time = min(20.0, max(1.0, 0.15 * opts.time_limit))
     beside: Future[LowerBound | None] | None = None
     if not deterministic:
         pool = ThreadPoolExecutor(max_workers=1)  # one after the other
-        joint.append(
-            pool.submit(
-                joint_bound,
-                cp,
-                prep,
-                weights,
-                reach[0],
-                time_limit=max(0.1, deadline - JOIN_MARGIN - time.monotonic()),
-            )
-        )
+        joint.append(pool.submit(_joint_until, cp, prep, weights, reach[0], deadline))
         if mode == "lns":
             beside = pool.submit(_bounds_left, cp, prep, weights, reach, bound_time, deadline)
         pool.shutdown(wait=False)
@@ -481,9 +494,7 @@ def solve(
         stats.update(polish_gain=polish_gain + last.gain, polish_moves=polish_moves + last.moves)
     timings["improvement"] = time.monotonic() - t
     t = time.monotonic()
-    # the session and LP bounds first: they follow the joint bound on its thread
-    lb = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
-    bound_scaled = max(bound_scaled, lb.scaled)
+    settled = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
     try:
         stronger = joint[0].result(timeout=max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
     except TimeoutError:  # HiGHS overran its time limit: the bound found so far stands
@@ -492,6 +503,10 @@ def solve(
     except Exception:  # a bound that failed leaves the plan and the other bounds
         log.warning("the joint bound failed; the other bounds stand", exc_info=True)
         stronger = None
+    if stronger is None and _ran_out(beside):
+        settled = lower_bound(cp, prep, weights, time_limit=bound_time, reach=reach)
+    lb = settled
+    bound_scaled = max(bound_scaled, lb.scaled)
     timings["joint_bound_wait"] = time.monotonic() - t
     if stronger is not None and stronger > bound_scaled:
         stats["bound"] = "joint relaxation"

@@ -221,11 +221,11 @@ def test_a_joint_bound_that_fails_leaves_the_plan_and_the_other_bounds(
     assert any("joint bound failed" in r.getMessage() for r in caplog.records)
 
 
-def test_the_session_and_lp_bounds_computed_after_the_joint_bound_are_stated(
+def test_the_session_and_lp_bounds_computed_beside_the_search_are_stated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # with two workers, the large-neighbourhood search starts from the per-learner bound and
-    # the session and LP bounds follow the joint bound on its thread; with the joint bound out
+    # the session and LP bounds run beside it, before the joint bound; with the joint bound out
     # of the way, the plan states the stronger of them
     def broken(*args: Any, **kwargs: Any) -> int:
         raise RuntimeError("no HiGHS today")
@@ -237,4 +237,19 @@ def test_the_session_and_lp_bounds_computed_after_the_joint_bound_are_stated(
     assert _old(instance) > per_learner
     result = solve(instance, time_limit=5, seed=0, workers=2, strategy="lns")
     assert result.stats["strategy"] == "lns"
+    assert result.bound is not None and round(result.bound * 100) == _old(instance)
+
+
+def test_the_session_and_lp_bounds_left_for_lack_of_time_run_after_the_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a machine too slow for the joint bound: neither it nor the session and LP bounds after
+    # it on its thread finish, and the plan still states the session and LP bounds
+    def broken(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("no HiGHS today")
+
+    monkeypatch.setattr(solving, "joint_bound", broken)
+    monkeypatch.setattr(solving, "_bounds_left", lambda *args, **kwargs: None)
+    instance = HAND["one_teacher_for_a"][0]()
+    result = solve(instance, time_limit=5, seed=0, workers=2, strategy="lns")
     assert result.bound is not None and round(result.bound * 100) == _old(instance)
