@@ -46,6 +46,10 @@ def _joint(instance: Instance) -> int | None:
     )
 
 
+def _no_joint_bound(*args: Any, **kwargs: Any) -> int:
+    raise RuntimeError("no HiGHS today")
+
+
 def _old(instance: Instance) -> int:
     cp = compile_problem(instance)
     return lower_bound(cp, prepare(cp), scaled_weights(instance.policy)).scaled
@@ -208,10 +212,7 @@ def test_progress_reports_carry_the_joint_bound_once_it_is_known() -> None:
 def test_a_joint_bound_that_fails_leaves_the_plan_and_the_other_bounds(
     workers: int, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(*args: Any, **kwargs: Any) -> int:
-        raise RuntimeError("no HiGHS today")
-
-    monkeypatch.setattr(solving, "joint_bound", broken)
+    monkeypatch.setattr(solving, "joint_bound", _no_joint_bound)
     instance = HAND["one_teacher_for_a"][0]()
     with caplog.at_level(logging.WARNING, logger="plsched.solving"):
         result = solve(instance, time_limit=5, seed=0, workers=workers)
@@ -221,35 +222,21 @@ def test_a_joint_bound_that_fails_leaves_the_plan_and_the_other_bounds(
     assert any("joint bound failed" in r.getMessage() for r in caplog.records)
 
 
-def test_the_session_and_lp_bounds_computed_beside_the_search_are_stated(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("left_for_lack_of_time", [False, True])
+def test_the_session_and_lp_bounds_of_the_search_are_stated(
+    left_for_lack_of_time: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # with two workers, the large-neighbourhood search starts from the per-learner bound and
-    # the session and LP bounds run beside it, before the joint bound; with the joint bound out
-    # of the way, the plan states the stronger of them
-    def broken(*args: Any, **kwargs: Any) -> int:
-        raise RuntimeError("no HiGHS today")
-
-    monkeypatch.setattr(solving, "joint_bound", broken)
+    # with two workers, the large-neighbourhood search starts from the per-learner bound; the
+    # session and LP bounds follow the joint bound on its thread or, when the time ran out
+    # there (a machine too slow for the joint bound), run after the search. With the joint
+    # bound out of the way, the plan states them either way
+    monkeypatch.setattr(solving, "joint_bound", _no_joint_bound)
+    if left_for_lack_of_time:
+        monkeypatch.setattr(solving, "_bounds_left", lambda *args, **kwargs: None)
     instance = HAND["one_teacher_for_a"][0]()
     cp = compile_problem(instance)
     per_learner = lower_bound(cp, prepare(cp), scaled_weights(instance.policy), lp=False).scaled
     assert _old(instance) > per_learner
     result = solve(instance, time_limit=5, seed=0, workers=2, strategy="lns")
     assert result.stats["strategy"] == "lns"
-    assert result.bound is not None and round(result.bound * 100) == _old(instance)
-
-
-def test_the_session_and_lp_bounds_left_for_lack_of_time_run_after_the_search(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # a machine too slow for the joint bound: neither it nor the session and LP bounds after
-    # it on its thread finish, and the plan still states the session and LP bounds
-    def broken(*args: Any, **kwargs: Any) -> int:
-        raise RuntimeError("no HiGHS today")
-
-    monkeypatch.setattr(solving, "joint_bound", broken)
-    monkeypatch.setattr(solving, "_bounds_left", lambda *args, **kwargs: None)
-    instance = HAND["one_teacher_for_a"][0]()
-    result = solve(instance, time_limit=5, seed=0, workers=2, strategy="lns")
     assert result.bound is not None and round(result.bound * 100) == _old(instance)
