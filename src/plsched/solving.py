@@ -56,6 +56,11 @@ EXACT_LIMIT = 1_200
 # Seconds the joint bound's HiGHS stops before the deadline, and the wait for it past it.
 JOIN_MARGIN = 0.5
 
+# Time limits from which the session and LP bounds left for lack of time beside the search run
+# after it (past the time limit, by at most 15 % of it). With less, on a whole school they had
+# too little time to prove anything: large at 10 s ended 2.3 s over its limit with the LP's 546.
+LATE_BOUNDS_FROM = 40.0
+
 # Share of the time left after the first local search kept from the restarts for the local
 # search that re-seats each skill's sessions (polish._recourse), the CP-SAT windows and the
 # last local search; and the share of what is left then kept for the last local search.
@@ -225,7 +230,7 @@ def solve(
     # 9 s on xl, where the joint bound exceeds them) follow it on its thread when time remains,
     # and the search starts from the per-learner bound (_settled takes them once they are
     # done); they took 6.5-9 s of the search's own thread. When neither finished (a machine
-    # too slow for the joint bound), they run after the search
+    # too slow for the joint bound), they run after the search (LATE_BOUNDS_FROM)
     reach = goal_reach_masks(cp, prep)
     bound_time = min(20.0, max(1.0, 0.15 * opts.time_limit))
     beside: Future[LowerBound | None] | None = None
@@ -503,7 +508,7 @@ def solve(
     except Exception:  # a bound that failed leaves the plan and the other bounds
         log.warning("the joint bound failed; the other bounds stand", exc_info=True)
         stronger = None
-    if stronger is None and _ran_out(beside):
+    if stronger is None and opts.time_limit >= LATE_BOUNDS_FROM and _ran_out(beside):
         settled = lower_bound(cp, prep, weights, time_limit=bound_time, reach=reach)
     lb = settled
     bound_scaled = max(bound_scaled, lb.scaled)

@@ -233,6 +233,7 @@ def test_the_session_and_lp_bounds_of_the_search_are_stated(
     monkeypatch.setattr(solving, "joint_bound", _no_joint_bound)
     if left_for_lack_of_time:
         monkeypatch.setattr(solving, "_bounds_left", lambda *args, **kwargs: None)
+        monkeypatch.setattr(solving, "LATE_BOUNDS_FROM", 5.0)
     instance = HAND["one_teacher_for_a"][0]()
     cp = compile_problem(instance)
     per_learner = lower_bound(cp, prepare(cp), scaled_weights(instance.policy), lp=False).scaled
