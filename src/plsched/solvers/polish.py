@@ -1319,18 +1319,7 @@ def _try_close(
         alone = slack[s.block]
     # the teacher's session less; the moves count the empty session |0 - target| off target
     total = st.load_delta(s.teacher, -1) - st.size_cost(s, 0, 1)
-    counts: dict[int, int] = {}
-    moved: list[tuple[int, int, int]] = []  # (learner, from, to)
-    opened: list[int] = []
-
-    def move(x: int, a: int, b: int) -> int:
-        for j in (a, b):
-            counts.setdefault(j, st.sessions[j].count)
-        d = st.move_delta(x, a, b)
-        st.apply_move(x, a, b)
-        moved.append((x, a, b))
-        return d
-
+    done = _Compound(st)
     for x in sorted(s.members):
         best: tuple[int, int] | None = None
         for j in st.by_block[s.block]:
@@ -1340,24 +1329,24 @@ def _try_close(
             d = st.move_delta(x, i, j)
             if best is None or d < best[0]:
                 best = (d, j)
-        if best is None and not opened:
+        if best is None and not done.opened:
             # no teacherless work in the block to join: open a pool in the session's room
-            p = _open_pool_for(st, x, i, opened)
+            p = _open_pool_for(st, x, i, done.opened)
             if p is not None:
                 best = (st.move_delta(x, i, p), p)
         if best is None:
             break  # no place for x: undo
-        total += move(x, i, best[1])
+        total += done.move(x, i, best[1])
     placed = not s.members
     for x in short if placed else ():
         shift = _shift_in(st, x, s)
         if shift is None:
             placed = False  # no other sitting for x: undo
             break
-        total += move(x, *shift)
+        total += done.move(x, *shift)
     if placed and total < 0:
         st.retire(i)
-        for _, _, j in moved:
+        for _, _, j in done.moved:
             slack.pop(st.sessions[j].block, None)
         return total
     if placed and alone is not None:
@@ -1365,10 +1354,10 @@ def _try_close(
         # whose goals are met crowd them
         change = _retire_into_pools(st, (i,), (s.block,), total, alone)
         if change is not None:
-            for _, _, j in moved:
+            for _, _, j in done.moved:
                 slack.pop(st.sessions[j].block, None)
             return change
-    _undo_moves_of(st, moved, counts, opened)
+    done.undo()
     return None
 
 
@@ -1631,20 +1620,8 @@ def _reseat_courses(
     changed) unless it falls. ``slack`` keeps what reseating each block's pools would gain
     (:func:`_pool_slack`) between calls."""
     ses = [st.sessions[i] for i in group]
-    counts: dict[int, int] = {}
-    moved: list[tuple[int, int, int]] = []  # (learner, from, to)
+    done = _Compound(st)
     total = 0
-
-    def move(x: int, a: int, b: int) -> None:
-        nonlocal total
-        for j in (a, b):
-            counts.setdefault(j, st.sessions[j].count)
-        total += st.move_delta(x, a, b)
-        st.apply_move(x, a, b)
-        moved.append((x, a, b))
-
-    opened: list[int] = []
-
     blocks = sorted({s.block for s in ses})
     if st.w["group_size"]:
         for b in blocks:
@@ -1660,7 +1637,7 @@ def _reseat_courses(
     for x, i in leaving:
         j = goes.get((x, st.sessions[i].block))
         if j is not None:
-            move(x, i, j)
+            total += done.move(x, i, j)
             continue
         src = st.sessions[i]
         best: tuple[int, int] | None = None
@@ -1672,11 +1649,11 @@ def _reseat_courses(
             if best is None or d < best[0]:
                 best = (d, j)
         # no teacherless work in the block to join: a pool in the session's room
-        p = best[1] if best is not None else _open_pool_for(st, x, i, opened)
+        p = best[1] if best is not None else _open_pool_for(st, x, i, done.opened)
         if p is None:
-            _undo_moves_of(st, moved, counts, opened)
+            done.undo()
             return None
-        move(x, i, p)
+        total += done.move(x, i, p)
     for (x, b), j in sorted(goes.items()):
         here = st.where[(x, b)]
         if here == j:
@@ -1685,9 +1662,9 @@ def _reseat_courses(
         # it avoids): its pool must keep a session count that fits
         pool = st.sessions[here]
         if st.count_for(pool, len(pool.members) - 1) is None:
-            _undo_moves_of(st, moved, counts, opened)
+            done.undo()
             return None
-        move(x, here, j)
+        total += done.move(x, here, j)
     # the sessions left empty: the moves counted each |0 - target| off target, and their
     # teachers lead that many sessions fewer
     shut = [i for i, s in zip(group, ses, strict=True) if not s.members]
@@ -1703,24 +1680,44 @@ def _reseat_courses(
         # the pools of the blocks, reseated with the zones of the sessions left empty, may pay
         change = _retire_into_pools(st, shut, blocks, total, sum(slack[b] for b in blocks))
     if change is None:
-        _undo_moves_of(st, moved, counts, opened)
+        done.undo()
         return None
     for b in blocks:
         slack.pop(b, None)
     return change
 
 
-def _undo_moves_of(
-    st: _State, moved: list[tuple[int, int, int]], counts: dict[int, int], opened: list[int]
-) -> None:
-    """Undo a compound move: the learners' moves ``moved`` ((learner, from, to)) in reverse,
-    the pools' session counts as they were (``counts``), and the pools it opened, last first."""
-    for x, a, b in reversed(moved):
-        st.apply_move(x, b, a)
-    for j, c in counts.items():
-        st.set_count(j, c)
-    for j in reversed(opened):
-        st.close_pool(j)
+class _Compound:
+    """The learners' moves of one compound move, made one by one so that it can be undone
+    whole: ``moved`` ((learner, from, to)), the session counts as they were before
+    (``counts``) and the pools it opened (``opened``)."""
+
+    def __init__(self, st: _State) -> None:
+        self.st = st
+        self.moved: list[tuple[int, int, int]] = []
+        self.counts: dict[int, int] = {}
+        self.opened: list[int] = []
+
+    def move(self, x: int, a: int, b: int) -> int:
+        """Move learner x from session a to b: the change of the scaled objective."""
+        st = self.st
+        for j in (a, b):
+            self.counts.setdefault(j, st.sessions[j].count)
+        d = st.move_delta(x, a, b)
+        st.apply_move(x, a, b)
+        self.moved.append((x, a, b))
+        return d
+
+    def undo(self) -> None:
+        """The moves in reverse, the session counts as they were, the pools closed, last
+        first."""
+        st = self.st
+        for x, a, b in reversed(self.moved):
+            st.apply_move(x, b, a)
+        for j, c in self.counts.items():
+            st.set_count(j, c)
+        for j in reversed(self.opened):
+            st.close_pool(j)
 
 
 def _shift_in(st: _State, x: int, s: _Session) -> tuple[int, int] | None:
@@ -1816,9 +1813,7 @@ def _try_reblock(st: _State, i: int, b2: int, slack: dict[int, int] | None = Non
                 slack[b] = _pool_slack(st, b)
         alone = slack[b1] + slack[b2]
     j = st.open_session(b2, s.modality, s.subject, s.skill, t, r)
-    counts: dict[int, int] = {}
-    moved: list[tuple[int, int, int]] = []  # (learner, from, to)
-    opened: list[int] = []  # pools opened in the old block
+    done = _Compound(st)  # its pools are opened in the old block
     ok = True
     for x in members:
         src = st.where[(x, b2)]
@@ -1826,10 +1821,7 @@ def _try_reblock(st: _State, i: int, b2: int, slack: dict[int, int] | None = Non
         if not st.can_leave(here) or not st.can_join(x, st.sessions[j], here):
             ok = False
             break
-        counts.setdefault(src, st.sessions[src].count)
-        total += st.move_delta(x, src, j)
-        st.apply_move(x, src, j)
-        moved.append((x, src, j))
+        total += done.move(x, src, j)
     if ok:
         for x, left in zip(members, pools, strict=True):
             back = [
@@ -1845,17 +1837,14 @@ def _try_reblock(st: _State, i: int, b2: int, slack: dict[int, int] | None = Non
             ):
                 # no teacherless work in the old block yet: the kind x left in the new one
                 back = [st.open_pool(b1, was.modality, was.subject, was.room)]
-                opened.append(back[0])
+                done.opened.append(back[0])
                 if not st.can_join(x, st.sessions[back[0]], s):
                     back = []
             if not back:
                 ok = False
                 break
             p = min(back, key=lambda p: st.move_delta(x, i, p))
-            counts.setdefault(p, st.sessions[p].count)
-            total += st.move_delta(x, i, p)
-            st.apply_move(x, i, p)
-            moved.append((x, i, p))
+            total += done.move(x, i, p)
     if ok and slack is not None:
         d = _retire_into_pools(st, (i,), (b1, b2), total, alone)
         if d is not None:
@@ -1864,7 +1853,7 @@ def _try_reblock(st: _State, i: int, b2: int, slack: dict[int, int] | None = Non
     elif ok and total < 0:
         st.retire(i)
         return total
-    _undo_moves_of(st, moved, counts, opened)
+    done.undo()
     st.close_session(j)
     return None
 
