@@ -4,6 +4,7 @@ the scoring layer's, and it finds the moves a hand-made school asks for."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -765,6 +766,39 @@ def test_the_learners_of_two_courses_on_a_skill_sort_themselves_by_the_sittings_
     assert {tuple(s.learners) for s in groups if s.teacher == "t2"} == {("l2", "l4", "l5")}
     raw = score(instance, polished).raw
     assert raw["goal_shortfall"] == raw["continuity"] == raw["group_size"] == 0
+    assert check(instance, polished).ok
+
+
+def test_learners_re_seated_over_two_courses_keep_a_full_studio_within_its_seats() -> None:
+    # as above, with t1's course in a studio of 4 seats beside l6 working alone, and t2's in a
+    # room of 6 beside l7, whom l2 avoids. Where t2's third meeting closes, l2 leaves t1's
+    # course for the studio (the one place it may work alone) and l3 takes its seat: the
+    # studio would hold 5, so that seating is not kept
+    c_only = [{"subject": "math", "min_level": 2, "max_level": 2}]
+    idle = [{**learner(x, []), "goals": []} for x in ("l6", "l7")]
+    l2 = {**ready_for_a("l2", minutes=120)[0], "avoid": ["l7"]}
+    instance = school(
+        [
+            *ready_for_a("l0", "l1", minutes=180),
+            l2,
+            *ready_for_a("l3", minutes=180),
+            *ready_for_a("l4", "l5", minutes=120),
+            *idle,
+        ],
+        [teacher("t1"), teacher("t2"), teacher("t3", qualifications=c_only)],
+        blocks=("mon-1", "tue-1", "wed-1"),
+        rooms=[room("studio", capacity=4, zones=4), room("room", capacity=6, zones=6)],
+        policy={"weights": {"load_balance": 10}},
+    )
+    cp = compile_problem(instance)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    plan = [Sess(b, sg, 0, 0, 0, 0, (0, 1, 2)) for b in range(3)]
+    plan += [Sess(b, sg, 0, 0, 1, 1, (3, 4, 5)) for b in range(3)]
+    plan += [Sess(b, ind, -1, -1, -1, r, (6 + r,)) for b in range(3) for r in (0, 1)]
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain
+    studio = Counter(s.block for s in polished.sessions if s.room == "studio" for _ in s.learners)
+    assert max(studio.values()) <= 4
     assert check(instance, polished).ok
 
 

@@ -317,7 +317,7 @@ class _State:
             return False
         if self.count_for(s, size) is None:
             return False
-        if s.room != src.room and self.room_load[(s.room, s.block)] >= self.room_capacity[s.room]:
+        if not self.room_has_seat(s, src):
             return False
         partners = self.prep.avoid.get(l)
         if partners and partners & s.members:
@@ -329,6 +329,11 @@ class _State:
         if s.members and min(self.max_group[x] for x in s.members) < size:
             return False
         return self._may_attend(l, s)
+
+    def room_has_seat(self, s: _Session, src: _Session) -> bool:
+        """Whether session s's room keeps within its capacity (rule 3) with a learner more
+        from session src."""
+        return s.room == src.room or self.room_load[(s.room, s.block)] < self.room_capacity[s.room]
 
     def _may_attend(self, l: int, s: _Session) -> bool:
         """Rules 5 and 8 for learner l in teacher-led session s: ready for its skill, the
@@ -1637,6 +1642,9 @@ def _reseat_courses(
     for x, i in leaving:
         j = goes.get((x, st.sessions[i].block))
         if j is not None:
+            if not st.room_has_seat(st.sessions[j], st.sessions[i]):
+                done.undo()
+                return None
             total += done.move(x, i, j)
             continue
         src = st.sessions[i]
@@ -1659,9 +1667,14 @@ def _reseat_courses(
         if here == j:
             continue
         # x works alone here (the program seats it only where it is free, apart from those
-        # it avoids): its pool must keep a session count that fits
+        # it avoids): its pool must keep a session count that fits, and the session's room a
+        # seat. The program counts a seat freed for each member who leaves, but one who went
+        # to a pool in the same room (an open studio) freed none: on a 1,296-learner school a
+        # studio of 60 held 61
         pool = st.sessions[here]
-        if st.count_for(pool, len(pool.members) - 1) is None:
+        if st.count_for(pool, len(pool.members) - 1) is None or not st.room_has_seat(
+            st.sessions[j], pool
+        ):
             done.undo()
             return None
         total += done.move(x, here, j)
