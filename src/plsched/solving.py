@@ -57,8 +57,9 @@ EXACT_LIMIT = 1_200
 JOIN_MARGIN = 0.5
 
 # Time limits from which the session and LP bounds left for lack of time beside the search run
-# after it (past the time limit, by at most 15 % of it). With less, on a whole school they had
-# too little time to prove anything: large at 10 s ended 2.3 s over its limit with the LP's 546.
+# after it, in the search's last 15 % of the limit (see solve). With less, on a whole school
+# they had too little time to prove anything: large at 10 s ended 2.3 s over its limit with the
+# LP's 546.
 LATE_BOUNDS_FROM = 40.0
 
 # Share of the time left after the first local search kept from the restarts for the local
@@ -181,6 +182,13 @@ def _ran_out(beside: Future[LowerBound | None] | None) -> bool:
     return not beside.done() or (beside.exception() is None and beside.result() is None)
 
 
+def _no_joint_yet(joint: Future[int | None]) -> bool:
+    """Whether the joint bound is still running, or ended with no bound."""
+    if not joint.done():
+        return True
+    return joint.exception() is not None or joint.result() is None
+
+
 def _gap(objective: float, bound: float) -> float:
     return max(0.0, (objective - bound) / max(1.0, objective))
 
@@ -229,8 +237,9 @@ def solve(
     # input gives the same bound. On whole schools the session and LP bounds (6.5 s on large,
     # 9 s on xl, where the joint bound exceeds them) follow it on its thread when time remains,
     # and the search starts from the per-learner bound (_settled takes them once they are
-    # done); they took 6.5-9 s of the search's own thread. When neither finished (a machine
-    # too slow for the joint bound), they run after the search (LATE_BOUNDS_FROM)
+    # done); they took 6.5-9 s of the search's own thread. When neither is done as the search
+    # ends its restarts (a machine too slow for the joint bound), they take the search's last
+    # bound_time instead (LATE_BOUNDS_FROM)
     reach = goal_reach_masks(cp, prep)
     bound_time = min(20.0, max(1.0, 0.15 * opts.time_limit))
     beside: Future[LowerBound | None] | None = None
@@ -349,6 +358,7 @@ def solve(
             joint[0].set_exception(exc)
 
     t = time.monotonic()
+    late = False  # the session and LP bounds run after the search, as decided below
     if mode == "exact":
         wm = WindowModel(cp, prep, Window.whole(cp), plan, weights=weights, previous=prev)
         res = wm.solve(
@@ -471,11 +481,17 @@ def solve(
                 report(objective / SCALE, bound_scaled / SCALE, "restart")
             took = max(took, time.monotonic() - start)
         stats["restarts"] = restarts
+        # the session and LP bounds that the joint bound's thread will not reach run after the
+        # search (below); when that is plain already, the search ends their time early, so
+        # that the solve still ends near its time limit (a 1,029-learner school whose joint
+        # bound ran out of time ended at 67.8 s of 60, with 6.2 s of them after the search)
+        late = opts.time_limit >= LATE_BOUNDS_FROM and _ran_out(beside) and _no_joint_yet(joint[0])
+        end = max(time.monotonic(), deadline - bound_time) if late else deadline
         # the plan kept has each skill's sessions re-seated (the slowest move, left out of the
         # starts above: it halved the restarts), then CP-SAT windows, then local search again
         # on what they changed
-        last_share = LAST_SHARE * (deadline - time.monotonic())
-        plan, more = local_search(plan, deadline - last_share, recourse=True)
+        last_share = LAST_SHARE * (end - time.monotonic())
+        plan, more = local_search(plan, end - last_share, recourse=True)
         objective -= more.gain
         polish_gain, polish_moves = polish_gain + more.gain, polish_moves + more.moves
         plan, solver_objective, lns = improve(
@@ -486,20 +502,26 @@ def solve(
             weights=weights,
             previous=prev,
             # workers=1 counts windows; its safety stop runs from here, not from the start
-            deadline=time.monotonic() + opts.time_limit if deterministic else deadline - last_share,
+            deadline=time.monotonic() + opts.time_limit if deterministic else end - last_share,
             seed=opts.seed,
             workers=opts.workers,
             deterministic=deterministic,
             on_improve=lambda o: report(o / SCALE, bound_scaled / SCALE, "lns"),
             max_windows=max(1, int(opts.time_limit // 2)) if deterministic else None,
         )
-        plan, last = local_search(plan, deadline)
+        plan, last = local_search(plan, end)
         solver_objective -= last.gain
         stats.update(windows=lns.iterations, improved=lns.improved, tried=lns.tried, gain=lns.gain)
         stats.update(polish_gain=polish_gain + last.gain, polish_moves=polish_moves + last.moves)
     timings["improvement"] = time.monotonic() - t
     t = time.monotonic()
-    settled = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
+    if late:
+        # now, beside the joint bound still running, unless its thread got to them after all
+        settled = _settled(lb, beside, 0.0)
+        if settled is lb:
+            settled = lower_bound(cp, prep, weights, time_limit=bound_time, reach=reach)
+    else:
+        settled = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
     try:
         stronger = joint[0].result(timeout=max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
     except TimeoutError:  # HiGHS overran its time limit: the bound found so far stands
@@ -508,8 +530,6 @@ def solve(
     except Exception:  # a bound that failed leaves the plan and the other bounds
         log.warning("the joint bound failed; the other bounds stand", exc_info=True)
         stronger = None
-    if stronger is None and opts.time_limit >= LATE_BOUNDS_FROM and _ran_out(beside):
-        settled = lower_bound(cp, prep, weights, time_limit=bound_time, reach=reach)
     lb = settled
     bound_scaled = max(bound_scaled, lb.scaled)
     timings["joint_bound_wait"] = time.monotonic() - t

@@ -11,6 +11,7 @@ teacher's fair load 1000 (load_balance 10, where the hand-sized schools of conft
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -228,16 +229,29 @@ def test_the_session_and_lp_bounds_of_the_search_are_stated(
 ) -> None:
     # with two workers, the large-neighbourhood search starts from the per-learner bound; the
     # session and LP bounds follow the joint bound on its thread or, when the time ran out
-    # there (a machine too slow for the joint bound), run after the search. With the joint
-    # bound out of the way, the plan states them either way
+    # there (a machine too slow for the joint bound), run after the search, which then ends
+    # their time (1 s of 5) early. With the joint bound out of the way, the plan states them
+    # either way
     monkeypatch.setattr(solving, "joint_bound", _no_joint_bound)
     if left_for_lack_of_time:
         monkeypatch.setattr(solving, "_bounds_left", lambda *args, **kwargs: None)
         monkeypatch.setattr(solving, "LATE_BOUNDS_FROM", 5.0)
+    windows_until: list[float] = []
+    improve = solving.improve
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        windows_until.append(kwargs["deadline"])
+        return improve(*args, **kwargs)
+
+    monkeypatch.setattr(solving, "improve", recorded)
     instance = HAND["one_teacher_for_a"][0]()
     cp = compile_problem(instance)
     per_learner = lower_bound(cp, prepare(cp), scaled_weights(instance.policy), lp=False).scaled
     assert _old(instance) > per_learner
+    start = time.monotonic()
     result = solve(instance, time_limit=5, seed=0, workers=2, strategy="lns")
     assert result.stats["strategy"] == "lns"
     assert result.bound is not None and round(result.bound * 100) == _old(instance)
+    # the search's last step (the CP-SAT windows, then the local search) ends by then
+    [until] = windows_until
+    assert (until - start < 4.5) == left_for_lack_of_time
