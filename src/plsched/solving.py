@@ -182,6 +182,33 @@ def _ran_out(beside: Future[LowerBound | None] | None) -> bool:
     return not beside.done() or (beside.exception() is None and beside.result() is None)
 
 
+def _keeping_the_rules(
+    instance: Instance,
+    cp: CompiledProblem,
+    opts: SolveOptions,
+    plan: list[Sess],
+    steps: list[list[Sess]],
+    why: str,
+) -> tuple[list[Sess], Schedule]:
+    """The latest of ``steps`` that breaks no hard rule, and its schedule: the safety net for
+    a search whose ``plan`` broke one (``why``). Every step is meant to keep them all, but the
+    checker, which knows nothing of the solver, has the last word. ``plan`` itself when no
+    step keeps them."""
+    for earlier in reversed(steps):
+        if earlier is plan or not earlier:
+            continue
+        drafted = _schedule(instance, cp, earlier, "feasible", opts)
+        if check(instance, drafted).ok:
+            log.warning(
+                "The search's plan breaks a hard rule (%s); the plan of an earlier step, which "
+                "keeps them all, is returned.",
+                why,
+            )
+            return earlier, drafted
+    log.error("The search's plan breaks a hard rule (%s), and so did every earlier step.", why)
+    return plan, _schedule(instance, cp, plan, "feasible", opts)
+
+
 def _no_joint_yet(joint: Future[int | None]) -> bool:
     """Whether the joint bound is still running, or ended with no bound."""
     if not joint.done():
@@ -347,6 +374,8 @@ def solve(
                     stats["construction"] = how
         report(objective / SCALE, lb.scaled / SCALE, "construction")
     solver_objective = objective
+    # the plans each step starts from and ends with, to fall back on (see _keeping_the_rules)
+    steps: list[list[Sess]] = [plan]
 
     if deterministic:
         joint.append(Future())
@@ -381,6 +410,7 @@ def solve(
         if res.sessions is not None and res.after is not None:
             if solver_objective is None or res.after <= solver_objective:
                 plan, solver_objective = res.sessions, res.after
+                steps.append(plan)
             if res.bound is not None:
                 bound_scaled = max(bound_scaled, int(np.ceil(res.bound - 1e-6)))
             if res.status == "optimal":
@@ -400,7 +430,7 @@ def solve(
         def local_search(
             plan: list[Sess], until: float, passes: int = PASSES, recourse: bool = False
         ) -> tuple[list[Sess], PolishStats]:
-            return polish(
+            polished, polish_stats = polish(
                 cp,
                 prep,
                 plan,
@@ -411,6 +441,8 @@ def solve(
                 max_passes=passes,
                 recourse=recourse,
             )
+            steps.extend((plan, polished))
+            return polished, polish_stats
 
         # the other share's standing groups too, when both were built: which one polishes
         # best is not known from the raw score (xl: 37,978 at share 0.5 against 38,864 at 1.2
@@ -537,7 +569,12 @@ def solve(
         stats["bound"] = "joint relaxation"
         bound_scaled = stronger
 
-    final = score(instance, _schedule(instance, cp, plan, "feasible", opts), previous)
+    drafted = _schedule(instance, cp, plan, "feasible", opts)
+    broken = check(instance, drafted).violations if plan else ()
+    if broken:
+        plan, drafted = _keeping_the_rules(instance, cp, opts, plan, steps, broken[0].message)
+        solver_objective = score(instance, drafted, previous).scaled
+    final = score(instance, drafted, previous)
     if final.scaled != solver_objective:
         log.warning(
             "solver objective %d differs from the scoring layer's %d",

@@ -4,13 +4,14 @@ reproducibility, time limits, over-constrained schools, previous plans and bad p
 from __future__ import annotations
 
 import json
+import logging
 import time
 from itertools import pairwise
 from typing import Any
 
 import pytest
 
-from plsched import Instance, Schedule, load_instance, parse_instance
+from plsched import Instance, Schedule, load_instance, parse_instance, solving
 from plsched.io import dump_json
 from plsched.scoring import SCALE, score
 from plsched.solving import Progress, Result, SolveOptions, solve
@@ -229,6 +230,24 @@ def test_the_time_limit_is_honoured_on_small(small: Instance) -> None:
     assert_checked(small, result)
     assert result.plan.solve_seconds is not None and result.plan.solve_seconds < 5 + 20
     assert result.bound is not None and result.bound <= result.objective
+
+
+def test_a_search_that_breaks_a_hard_rule_returns_an_earlier_plan_that_keeps_them(
+    small: Instance, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # every local search puts a learner working alone twice in its block (rule 1): the plan
+    # returned is the one the first local search started from, and its objective is its own
+    def breaking(*args: Any, **kwargs: Any) -> Any:
+        out, stats = polish(*args, **kwargs)
+        alone = next(s for s in out if s.teacher < 0)
+        return [*out, alone], stats
+
+    polish = solving.polish
+    monkeypatch.setattr(solving, "polish", breaking)
+    with caplog.at_level(logging.WARNING, logger="plsched.solving"):
+        result = solve(small, time_limit=3, seed=3, workers=1, strategy="lns")
+    assert_checked(small, result)
+    assert any("breaks a hard rule" in r.getMessage() for r in caplog.records)
 
 
 # -- over-constrained schools ----------------------------------------------------------------------
