@@ -483,10 +483,18 @@ def solve(
         # CP-SAT windows gain: while another start and its local search fit, try one
         restarts = 0
         shares = [x for x in SESSION_SHARES if x != share] + [share]
+
+        def search_end() -> float:
+            """The deadline, less the session and LP bounds' time while they look left to run
+            after the search (neither they nor the joint bound done yet, see below)."""
+            if opts.time_limit >= LATE_BOUNDS_FROM and _ran_out(beside) and _no_joint_yet(joint[0]):
+                return deadline - bound_time
+            return deadline
+
         while (
             stats["construction"] == "standing groups"
             and not deterministic
-            and time.monotonic() + 1.2 * took < deadline - reserve
+            and time.monotonic() + 1.2 * took < search_end() - reserve
         ):
             restarts += 1
             start = time.monotonic()
@@ -506,7 +514,7 @@ def solve(
             other = score(
                 instance, _schedule(instance, cp, again, "feasible", opts), previous
             ).scaled
-            again, more = local_search(again, deadline - reserve)
+            again, more = local_search(again, search_end() - reserve)
             if other - more.gain < objective:
                 plan, objective = again, other - more.gain
                 stats["session_share"] = other_share
@@ -516,9 +524,11 @@ def solve(
         # the session and LP bounds that the joint bound's thread will not reach run after the
         # search (below); when that is plain already, the search ends their time early, so
         # that the solve still ends near its time limit (a 1,029-learner school whose joint
-        # bound ran out of time ended at 67.8 s of 60, with 6.2 s of them after the search)
-        late = opts.time_limit >= LATE_BOUNDS_FROM and _ran_out(beside) and _no_joint_yet(joint[0])
-        end = max(time.monotonic(), deadline - bound_time) if late else deadline
+        # bound ran out of time ended at 67.8 s of 60, with 6.2 s of them after the search;
+        # a 1,371-learner one at 64.4 s, its last restart having run into their time)
+        end = search_end()
+        late = end < deadline
+        end = max(time.monotonic(), end)
         # the plan kept has each skill's sessions re-seated (the slowest move, left out of the
         # starts above: it halved the restarts), then CP-SAT windows, then local search again
         # on what they changed
