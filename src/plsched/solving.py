@@ -233,7 +233,9 @@ def solve(
     """Plan the instance within ``time_limit`` seconds.
 
     With ``workers=1`` the search is deterministic (CP-SAT's deterministic time and a fixed
-    number of LNS windows): the same instance and seed give the same plan.
+    number of LNS windows): the same instance and seed give the same plan, but the search no
+    longer reads the clock and may end well past ``time_limit`` (a 1,160-learner school with
+    a limit of 60 s took 157 s).
     """
     opts = SolveOptions(time_limit=time_limit, seed=seed, workers=workers, strategy=strategy)
     t0 = time.monotonic()

@@ -20,7 +20,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, help="Plan file to write.")
     p.add_argument("--time-limit", type=float, default=60.0, help="Seconds (default 60).")
     p.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
-    p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2).")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="CP-SAT workers (default 2). With 1 the same instance and seed give the same plan, "
+        "but the search counts its work instead of reading the clock and may end well past the "
+        "time limit.",
+    )
     p.add_argument(
         "--strategy",
         choices=("auto", "exact", "lns"),
