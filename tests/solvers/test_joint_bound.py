@@ -11,6 +11,7 @@ teacher's fair load 1000 (load_balance 10, where the hand-sized schools of conft
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -221,6 +222,25 @@ def test_a_joint_bound_that_fails_leaves_the_plan_and_the_other_bounds(
     assert result.bound is not None and round(result.bound * 100) == _old(instance)
     assert "bound" not in result.stats
     assert any("joint bound failed" in r.getMessage() for r in caplog.records)
+
+
+def test_with_a_short_limit_the_session_and_lp_bounds_come_before_the_joint_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # under LATE_BOUNDS_FROM, a joint bound that takes all the time it is given (a whole
+    # school's, in 30 s) no longer keeps the session and LP bounds from running: they go first
+    def slow(*args: Any, time_limit: float, **kwargs: Any) -> int | None:
+        threading.Event().wait(time_limit)  # HiGHS at work until its time limit
+        return None
+
+    monkeypatch.setattr(solving, "joint_bound", slow)
+    instance = HAND["one_teacher_for_a"][0]()
+    cp = compile_problem(instance)
+    per_learner = lower_bound(cp, prepare(cp), scaled_weights(instance.policy), lp=False).scaled
+    assert _old(instance) > per_learner
+    assert solving.LATE_BOUNDS_FROM > 5
+    result = solve(instance, time_limit=5, seed=0, workers=2, strategy="lns")
+    assert result.bound is not None and round(result.bound * 100) == _old(instance)
 
 
 @pytest.mark.parametrize("left_for_lack_of_time", [False, True])
