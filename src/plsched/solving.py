@@ -66,6 +66,11 @@ LATE_BOUNDS_FROM = 40.0
 # before the joint bound (see solve).
 SHORT_BOUNDS_SHARE = 0.4
 
+# Share of the limit the session and LP bounds may take when they run at the end of the search
+# (at most 20 s): the search leaves them 15 % of it, and takes back what they do not use; a
+# school too big to prove anything in that time runs past its limit.
+LATE_SHARE = 0.25
+
 # Share of the time left after the first local search kept from the restarts for the local
 # search that re-seats each skill's sessions (polish._recourse), the CP-SAT windows and the
 # last local search; and the share of what is left then kept for the last local search.
@@ -272,11 +277,15 @@ def solve(
     # and the search starts from the per-learner bound (_settled takes them once they are
     # done); they took 6.5-9 s of the search's own thread. When neither is done as the search
     # ends its restarts (a machine too slow for the joint bound), they take the search's last
-    # bound_time instead (LATE_BOUNDS_FROM). With shorter limits, in which the joint bound of
+    # late_time instead (LATE_BOUNDS_FROM). With shorter limits, in which the joint bound of
     # a whole school seldom finishes (large at 30 s stated the per-learner 546), they go first
     # on that thread, with SHORT_BOUNDS_SHARE of the limit, and the joint bound takes the rest
     reach = goal_reach_masks(cp, prep)
     bound_time = min(20.0, max(1.0, 0.15 * opts.time_limit))
+    # the time limit of the session and LP bounds when they run at the end of the search, which
+    # leaves them bound_time (see below): a 2,100-learner school's took 6.5 s and 5.9 s alone,
+    # and ran out of 9 s beside the joint bound
+    late_time = min(20.0, max(bound_time, LATE_SHARE * opts.time_limit))
     beside: Future[LowerBound | None] | None = None
     if not deterministic:
         pool = ThreadPoolExecutor(max_workers=1)  # one after the other
@@ -465,6 +474,14 @@ def solve(
         # 12 s, 13,738 / 13,568 with one pass each and the better polished on)
         if stats["construction"] != "standing groups" or deterministic:
             rival = None
+
+        def search_end() -> float:
+            """The deadline, less the session and LP bounds' time while they look left to run
+            after the search (neither they nor the joint bound done yet, see below)."""
+            if opts.time_limit >= LATE_BOUNDS_FROM and _ran_out(beside) and _no_joint_yet(joint[0]):
+                return deadline - bound_time
+            return deadline
+
         until = t + 0.6 * (deadline - t)
         plan, first = local_search(plan, until, 1 if rival is not None else PASSES)
         objective -= first.gain
@@ -495,13 +512,6 @@ def solve(
         # CP-SAT windows gain: while another start and its local search fit, try one
         restarts = 0
         shares = [x for x in SESSION_SHARES if x != share] + [share]
-
-        def search_end() -> float:
-            """The deadline, less the session and LP bounds' time while they look left to run
-            after the search (neither they nor the joint bound done yet, see below)."""
-            if opts.time_limit >= LATE_BOUNDS_FROM and _ran_out(beside) and _no_joint_yet(joint[0]):
-                return deadline - bound_time
-            return deadline
 
         while (
             stats["construction"] == "standing groups"
@@ -565,16 +575,24 @@ def solve(
         )
         plan, last = local_search(plan, end)
         solver_objective -= last.gain
+        polish_gain, polish_moves = polish_gain + last.gain, polish_moves + last.moves
+        if late:
+            # now, beside the joint bound still running, unless its thread got to them after
+            # all; the local search goes on in the time they leave
+            t_late = time.monotonic()
+            settled = _settled(lb, beside, 0.0)
+            if settled is lb:
+                settled = lower_bound(cp, prep, weights, time_limit=late_time, reach=reach)
+            timings["late_bounds"] = time.monotonic() - t_late
+            if deadline - time.monotonic() > 1.0:
+                plan, last = local_search(plan, deadline)
+                solver_objective -= last.gain
+                polish_gain, polish_moves = polish_gain + last.gain, polish_moves + last.moves
         stats.update(windows=lns.iterations, improved=lns.improved, tried=lns.tried, gain=lns.gain)
-        stats.update(polish_gain=polish_gain + last.gain, polish_moves=polish_moves + last.moves)
+        stats.update(polish_gain=polish_gain, polish_moves=polish_moves)
     timings["improvement"] = time.monotonic() - t
     t = time.monotonic()
-    if late:
-        # now, beside the joint bound still running, unless its thread got to them after all
-        settled = _settled(lb, beside, 0.0)
-        if settled is lb:
-            settled = lower_bound(cp, prep, weights, time_limit=bound_time, reach=reach)
-    else:
+    if not late:
         settled = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
     try:
         stronger = joint[0].result(timeout=max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
