@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # benchmarks/ lives beside src/, not in the package
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.shapes import SHAPES  # noqa: E402
+from benchmarks.shapes import SHAPES, random_shape  # noqa: E402
 
 
 def _small(name: str) -> dict[str, object]:
@@ -48,3 +48,12 @@ def test_a_shape_is_planned_and_checked() -> None:
     result = plsched.solve(instance, time_limit=5, seed=0)
     assert result.plan is not None
     assert check(instance, result.plan).ok
+
+
+def test_random_shapes_are_valid_instances_and_differ() -> None:
+    rng = np.random.default_rng(11)
+    presets = [dataclasses.replace(random_shape(rng, f"r{i}"), learners=60) for i in range(6)]
+    assert len({dataclasses.astuple(p)[2:] for p in presets}) == 6
+    for i, preset in enumerate(presets):
+        doc = generate_school(preset, preset.name, np.random.default_rng(i))
+        assert parse_instance(doc).name == preset.name
