@@ -276,10 +276,11 @@ def solve(
     # 9 s on xl, where the joint bound exceeds them) follow it on its thread when time remains,
     # and the search starts from the per-learner bound (_settled takes them once they are
     # done); they took 6.5-9 s of the search's own thread. When neither is done as the search
-    # ends its restarts (a machine too slow for the joint bound), they take the search's last
-    # late_time instead (LATE_BOUNDS_FROM). With shorter limits, in which the joint bound of
-    # a whole school seldom finishes (large at 30 s stated the per-learner 546), they go first
-    # on that thread, with SHORT_BOUNDS_SHARE of the limit, and the joint bound takes the rest
+    # ends its restarts (a machine too slow for the joint bound), the search leaves them its
+    # last bound_time, and they may take late_time (LATE_BOUNDS_FROM). With shorter limits, in
+    # which the joint bound of a whole school seldom finishes (large at 30 s stated the
+    # per-learner 546), they go first on that thread, with SHORT_BOUNDS_SHARE of the limit, and
+    # the joint bound takes the rest
     reach = goal_reach_masks(cp, prep)
     bound_time = min(20.0, max(1.0, 0.15 * opts.time_limit))
     # the time limit of the session and LP bounds when they run at the end of the search, which
@@ -512,7 +513,6 @@ def solve(
         # CP-SAT windows gain: while another start and its local search fit, try one
         restarts = 0
         shares = [x for x in SESSION_SHARES if x != share] + [share]
-
         while (
             stats["construction"] == "standing groups"
             and not deterministic
