@@ -2133,39 +2133,26 @@ def _off_focus_sittings(st: _State) -> defaultdict[tuple[int, int, int], list[in
 def _try_regroup(st: _State, l: int, off: list[int], group: list[int]) -> int:
     """Move learner l into sessions of ``group`` and out of as many of its ``off`` sittings (see
     :func:`_regroup`); the change of the objective when kept, 0 when undone."""
-    total, moves, counts = _regroup_moves(st, l, off, group)
+    total, done = _regroup_moves(st, l, off, group)
     if total < 0:
         return total
-    _undo_moves(st, l, moves, counts)
+    done.undo()
     return 0
 
 
-def _regroup_moves(
-    st: _State, l: int, off: list[int], group: list[int]
-) -> tuple[int, list[tuple[int, int]], dict[int, int]]:
+def _regroup_moves(st: _State, l: int, off: list[int], group: list[int]) -> tuple[int, _Compound]:
     """Learner l joins up to len(off) sessions of ``group`` (straight from an off-focus sitting
     of the block first, then from teacherless work), then leaves as many off-focus sittings for
     teacherless work as it took from there, the cheapest first. Returns the change of the
-    objective, the moves made and the session counts before them (for :func:`_undo_moves`);
-    no moves when they would leave the goal shorter (blocks differ in length): goal minutes
-    are not traded for other terms here."""
-    moves: list[tuple[int, int]] = []
-    counts: dict[int, int] = {}
+    objective and the moves made, to undo them; no moves when they would leave the goal
+    shorter (blocks differ in length): goal minutes are not traded for other terms here."""
+    done = _Compound(st)
     total = 0
     if not group:
-        return total, moves, counts
+        return total, done
     first = st.sessions[group[0]]
     key = (l, first.subject, first.modality)
     short = st.short_of(key)
-
-    def move(i: int, j: int) -> None:
-        nonlocal total
-        for x in (i, j):
-            counts.setdefault(x, st.sessions[x].count)
-        total += st.move_delta(l, i, j)
-        st.apply_move(l, i, j)
-        moves.append((i, j))
-
     left = set(off)
     options = []
     for j in group:
@@ -2188,10 +2175,10 @@ def _regroup_moves(
             continue
         if not st.can_leave(src) or not st.can_join(l, dst, src):
             continue
-        move(here, j)
+        total += done.move(l, here, j)
         left.discard(here)
         joined += 1
-    for _ in range(joined - (len(off) - len(left)) if moves else 0):
+    for _ in range(joined - (len(off) - len(left)) if done.moved else 0):
         best: tuple[int, int, int] | None = None
         for i in sorted(left):
             src = st.sessions[i]
@@ -2204,19 +2191,12 @@ def _regroup_moves(
                         best = (d, i, j)
         if best is None:
             break
-        move(best[1], best[2])
+        total += done.move(l, best[1], best[2])
         left.discard(best[1])
     if st.short_of(key) > short:
-        _undo_moves(st, l, moves, counts)
-        return 0, [], {}
-    return total, moves, counts
-
-
-def _undo_moves(st: _State, l: int, moves: list[tuple[int, int]], counts: dict[int, int]) -> None:
-    for i, j in reversed(moves):
-        st.apply_move(l, j, i)
-    for x, c in counts.items():
-        st.set_count(x, c)
+        done.undo()
+        return 0, _Compound(st)
+    return total, done
 
 
 def _open_groups(st: _State, stats: PolishStats) -> int:
@@ -2302,20 +2282,20 @@ def _open_group(
         target = int(cp.mod_target[m])
         total = st.load_delta(t, meetings) + st.w["group_size"] * target * meetings
         group = [st.open_session(b, m, subject, k, t, r) for b, r in sorted(picks)]
-        done: list[tuple[int, list[tuple[int, int]], dict[int, int]]] = []
+        done: list[tuple[int, _Compound]] = []
         for x in learners:
-            d, moves, counts = _regroup_moves(st, x, off_of[(x, m, subject)], group)
-            if moves:
+            d, moves = _regroup_moves(st, x, off_of[(x, m, subject)], group)
+            if moves.moved:
                 total += d
-                done.append((x, moves, counts))
+                done.append((x, moves))
         if total < 0 and all(len(st.sessions[j].members) >= lo for j in group):
-            for x, _, _ in done:
+            for x, _ in done:
                 off_of[(x, m, subject)] = [
                     i for i in off_of[(x, m, subject)] if x in st.sessions[i].members
                 ]
             return total
-        for x, moves, counts in reversed(done):
-            _undo_moves(st, x, moves, counts)
+        for _, moves in reversed(done):
+            moves.undo()
         for j in reversed(group):
             st.close_session(j)
         return 0
