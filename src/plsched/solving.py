@@ -203,9 +203,11 @@ def _keeping_the_rules(
     a search whose ``plan`` broke one (``why``). Every step is meant to keep them all, but the
     checker, which knows nothing of the solver, has the last word. ``plan`` itself when no
     step keeps them."""
+    seen = {id(plan)}  # a step's plan is often the next step's start: checked once
     for earlier in reversed(steps):
-        if earlier is plan or not earlier:
+        if id(earlier) in seen or not earlier:
             continue
+        seen.add(id(earlier))
         drafted = _schedule(instance, cp, earlier, "feasible", opts)
         if check(instance, drafted).ok:
             log.warning(
