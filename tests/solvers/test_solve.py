@@ -250,6 +250,33 @@ def test_a_search_that_breaks_a_hard_rule_returns_an_earlier_plan_that_keeps_the
     assert any("breaks a hard rule" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.parametrize("room", [0.0, 1e9])
+def test_the_other_shares_plan_is_polished_only_when_there_is_time_for_it(
+    small: Instance, monkeypatch: pytest.MonkeyPatch, room: float
+) -> None:
+    # both shares' standing groups are built; the other share's gets a pass of its own only
+    # when RIVAL_ROOM times the first pass still fits, else the first plan's passes go on
+    calls: list[tuple[Any, int, Any]] = []  # (plan in, max_passes, plan out)
+
+    def recorded(cp: Any, prep: Any, plan: Any, **kwargs: Any) -> Any:
+        out, stats = polish(cp, prep, plan, **kwargs)
+        calls.append((plan, kwargs["max_passes"], out))
+        return out, stats
+
+    polish = solving.polish
+    monkeypatch.setattr(solving, "polish", recorded)
+    monkeypatch.setattr(solving, "RIVAL_ROOM", room)
+    result = solve(small, time_limit=6, seed=0, workers=2, strategy="lns")
+    assert_checked(small, result)
+    assert result.stats["construction"] == "standing groups"
+    assert len(calls) >= 2 and calls[0][1] == 1  # one pass: a rival was built
+    first_out = calls[0][2]
+    if room == 0.0:
+        assert calls[1][0] is not first_out and calls[1][1] == 1
+    else:
+        assert calls[1][0] is first_out and calls[1][1] > 1
+
+
 # -- over-constrained schools ----------------------------------------------------------------------
 
 
