@@ -152,9 +152,17 @@ def _cap_memory() -> None:  # runs in the child, before exec
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
 
 
-def _failure(stderr: str, returncode: int) -> str:
+#: A failed run whose peak memory reached this share of the cap ran out of memory, whatever
+#: the error says: past RLIMIT_AS, OR-Tools' model builder once failed with "SystemError: ...
+#: returned NULL without setting an exception" (the monolithic model of school, at 7.7 GiB).
+NEAR_CAP = 0.9
+
+
+def _failure(stderr: str, returncode: int, peak_kib: int = 0) -> str:
     text = stderr.lower()
     if "memoryerror" in text or "bad_alloc" in text or "cannot allocate memory" in text:
+        return "no plan (out of memory)"
+    if peak_kib * 1024 >= NEAR_CAP * MEMORY_CAP_BYTES:
         return "no plan (out of memory)"
     if returncode in (-signal.SIGKILL, -signal.SIGABRT, -signal.SIGSEGV):
         # past RLIMIT_AS, native code aborts or crashes when an allocation fails
@@ -204,7 +212,7 @@ def run_method(
         return {**row, **base}
     if lines and json.loads(lines[-1]).get("error") == "out of memory":
         return {**base, "verdict": "no plan (out of memory)"}
-    return {**base, "verdict": _failure(stderr, returncode)}
+    return {**base, "verdict": _failure(stderr, returncode, peak_kib)}
 
 
 def _wait(proc: subprocess.Popen[str], timeout: float) -> tuple[int, int, bool]:

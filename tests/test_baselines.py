@@ -24,6 +24,7 @@ SMALL = ROOT / "instances" / "small.json"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import quality  # noqa: E402
 from benchmarks.quality import add_ratios, run_method, write_results  # noqa: E402
 from benchmarks.run_one import measure  # noqa: E402
 
@@ -117,3 +118,11 @@ def test_runner_row_on_tiny(tmp_path: Path) -> None:
 def test_runner_reports_a_method_it_does_not_know() -> None:
     with pytest.raises(ValueError, match="unknown method"):
         measure("nonsense", TINY, 1.0, 0)
+
+
+def test_runner_calls_a_failure_near_the_memory_cap_out_of_memory() -> None:
+    # past the cap, OR-Tools' model builder failed with a SystemError rather than MemoryError
+    stderr = "SystemError: <function f> returned NULL without setting an exception"
+    near = int(quality.NEAR_CAP * quality.MEMORY_CAP_BYTES / 1024) + 1
+    assert quality._failure(stderr, 1, near) == "no plan (out of memory)"
+    assert quality._failure(stderr, 1, near // 4).startswith("no plan (error: SystemError")
