@@ -627,7 +627,8 @@ def _solve(
             options=options,
         )
     if res.status != 0 or res.x is None:
-        log.warning("LP bound: HiGHS stopped without an optimum (%s)", res.message)
+        # the other bounds stand (the session bound has most of the time): not a warning
+        log.info("LP bound: HiGHS stopped without an optimum (%s)", res.message)
         return None
     bound = _dual_bound(res, cost, upper, a_ub, b_ub, a_eq, b_eq)
     if bound is None:
