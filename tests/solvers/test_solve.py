@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from concurrent.futures import Future
 from itertools import pairwise
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from plsched import Instance, Schedule, load_instance, parse_instance, solving
 from plsched.io import dump_json
 from plsched.scoring import SCALE, score
+from plsched.solvers.bound import LowerBound
 from plsched.solving import Progress, Result, SolveOptions, solve
 
 from .conftest import (
@@ -275,6 +277,31 @@ def test_the_other_shares_plan_is_polished_only_when_there_is_time_for_it(
         assert calls[1][0] is not first_out and calls[1][1] == 1
     else:
         assert calls[1][0] is first_out and calls[1][1] > 1
+
+
+def test_bounds_left_for_the_end_are_not_computed_twice() -> None:
+    # the session and LP bounds left for after the search: the joint bound's thread may have
+    # started them by then, and they are then waited for, not computed again beside it
+    lb = LowerBound(scaled=5, shortfall_minutes=0, reaches=())
+    theirs = LowerBound(scaled=9, shortfall_minutes=0, reaches=())
+    computed: list[LowerBound] = []
+
+    def compute() -> LowerBound:
+        computed.append(LowerBound(scaled=7, shortfall_minutes=0, reaches=()))
+        return computed[-1]
+
+    running: Future[LowerBound | None] = Future()
+    running.set_running_or_notify_cancel()
+    assert solving._bounds_at_the_end(lb, running, compute) is None
+    done: Future[LowerBound | None] = Future()
+    done.set_result(theirs)
+    assert solving._bounds_at_the_end(lb, done, compute) is theirs
+    assert not computed
+    skipped: Future[LowerBound | None] = Future()
+    skipped.set_result(None)  # its thread found too little time left
+    for beside in (skipped, Future(), None):  # skipped, still queued, never submitted
+        assert solving._bounds_at_the_end(lb, beside, compute) is computed[-1]
+    assert len(computed) == 3
 
 
 # -- over-constrained schools ----------------------------------------------------------------------
