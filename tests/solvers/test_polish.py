@@ -3,6 +3,7 @@ the scoring layer's, and it finds the moves a hand-made school asks for."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import Counter
 
@@ -17,7 +18,7 @@ from plsched.schema.schedule import Schedule
 from plsched.scoring import Scorer, scaled_weights, score
 from plsched.solvers.construction import construct
 from plsched.solvers.cpsat.candidates import prepare
-from plsched.solvers.polish import polish
+from plsched.solvers.polish import _pool_floor, _State, polish
 from plsched.solvers.state import Sess, sessions_from_public, sessions_to_public
 
 from .conftest import (
@@ -216,6 +217,41 @@ def test_teacherless_learners_spread_over_the_rooms() -> None:
         ("hall", 12),
     ]
     assert check(instance, polished).ok
+
+
+@pytest.mark.parametrize("crowd", [7, 31, 58, 75])
+def test_the_least_a_blocks_pools_can_reach_is_the_best_split_over_its_rooms(crowd: int) -> None:
+    # _pool_floor's dynamic programme against every split of the learners over four rooms of
+    # mixed zones and seats, whatever the number working alone
+    ind = independent(min_size=1, max_size=20, target_size=12)
+    learners = [{**learner(f"l{i:02d}", []), "goals": []} for i in range(crowd)]
+    shapes = {"a": (30, 1), "b": (25, 2), "c": (9, 1), "d": (40, 3)}
+    rooms = [room(r, capacity=c, zones=z) for r, (c, z) in shapes.items()]
+    instance = school(learners, [teacher("t1")], rooms=rooms, modalities=[small_group(), ind])
+    cp = compile_problem(instance)
+    m = cp.modality_index["independent"]
+    # all in room d to start with, in as many sessions as 25 a session takes (its zones at most)
+    count = -(-crowd // 25)
+    plan = [
+        Sess(0, m, -1, -1, -1, cp.room_index["d"], tuple(range(crowd))[k::count])
+        for k in range(count)
+    ]
+    st = _State(cp, prepare(cp), plan, scaled_weights(instance.policy), None)
+    least, now, sizes = _pool_floor(st, 0, m, -1, [st.where[(0, 0)]])
+
+    def cost(n: int, seats: int, zones: int) -> float:
+        fits = [abs(n - 12 * k) for k in range(1, zones + 1) if k <= n <= 20 * k]
+        return 0 if n == 0 else (min(fits) if fits and n <= seats else float("inf"))
+
+    best = min(
+        sum(cost(n, *shape) for n, shape in zip(split, shapes.values(), strict=True))
+        for split in itertools.product(*(range(c + 1) for c, _ in shapes.values()))
+        if sum(split) == crowd
+    )
+    assert now == abs(crowd - 12 * count)
+    assert least == best
+    assert sum(sizes.values()) == crowd
+    assert sum(cost(sizes.get(cp.room_index[r], 0), *shapes[r]) for r in shapes) == best
 
 
 def test_learners_beyond_their_goals_leave_crowded_groups_for_a_new_pool() -> None:

@@ -33,6 +33,7 @@ the end.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import time
@@ -2512,15 +2513,18 @@ def _pooled_at(st: _State, x: int, b: int) -> bool:
     return i is not None and st.sessions[i].teacher < 0
 
 
+@functools.lru_cache(maxsize=4096)
 def _pool_costs(seats: int, zones: int, lo: int, hi: int, target: int) -> np.ndarray:
     """(seats + 1,) the least Σ|size − target| of a room's pool holding a learners, a = 0..seats
-    (inf where no count of sessions fits within the room's zones and the size bounds)."""
+    (inf where no count of sessions fits within the room's zones and the size bounds); the
+    same few rooms ask again and again, so the answers are kept."""
     a = np.arange(seats + 1)
     best = np.full(seats + 1, np.inf)
     best[0] = 0.0
     for n in range(1, zones + 1):
         ok = (a >= lo * n) & (a <= hi * n)
         best = np.where(ok, np.minimum(best, np.abs(a - target * n)), best)
+    best.setflags(write=False)  # cached: shared by every caller
     return best
 
 
@@ -2572,37 +2576,54 @@ def _pool_floor(
     total = sum(len(st.sessions[i].members) for i in pools)
     now = sum(abs(len(st.sessions[i].members) - target * st.sessions[i].count) for i in pools)
     mine = {st.sessions[i].room: i for i in pools}
-    rooms: list[int] = []
-    # dp[j] = least cost of seating j learners in the rooms so far; choice[r][j] = learners
-    # in room r on the best path
-    dp = np.full(total + 1, np.inf)
-    dp[0] = 0.0
-    choice: list[np.ndarray] = []
+    # each open room with the features: the zones and seats the other sessions leave it
+    free: list[tuple[int, int, int]] = []
     for r in map(
         int, np.flatnonzero(cp.room_available[:, b] & ((cp.room_features & feats) == feats))
     ):
         own = st.sessions[mine[r]] if r in mine else None
         zones = int(cp.room_zones[r]) - st.zones_used[(r, b)] + (own.count if own else 0)
         seats = int(cp.room_capacity[r]) - st.room_load[(r, b)] + (len(own.members) if own else 0)
-        if zones <= 0 or seats <= 0:
-            continue
-        cost = _pool_costs(min(seats, total), zones, lo, hi, target)
-        # new[j] = min over a of dp[j - a] + cost[a], every j at once
-        k = cost.size
-        window = np.lib.stride_tricks.sliding_window_view(
-            np.concatenate([np.full(k - 1, np.inf), dp]), k
+        if zones > 0 and seats > 0:
+            free.append((r, zones, min(seats, total)))
+    # after each room, only the learner counts j that the rooms so far can hold and the rooms
+    # left can complete to the total matter: the others stay infinite (xl: a third of the
+    # polish's time went here when every count was computed)
+    left = sum(seats for _, _, seats in free)
+    held = 0
+    # dp[j] = least cost of seating j learners in the rooms so far, inf before it: a room of
+    # k - 1 seats reads dp[j - k + 1 .. j] for count j as one row of a strided view
+    wide = max((seats for _, _, seats in free), default=0)
+    pad = np.full(wide + total + 1, np.inf)
+    dp = pad[wide:]
+    dp[0] = 0.0
+    choice: list[tuple[int, int, np.ndarray]] = []  # (room, first j, learners in it at j)
+    for r, zones, seats in free:
+        cost = _pool_costs(seats, zones, lo, hi, target)
+        held += seats
+        left -= seats
+        first, last = max(0, total - left), min(total, held)
+        if first > last:
+            return now, now, {}
+        # both[j - first, a] = dp[j - a] + cost[a], every j from first to last at once
+        window = np.lib.stride_tricks.as_strided(
+            pad[wide - seats + first :],
+            shape=(last - first + 1, seats + 1),
+            strides=(pad.strides[0], pad.strides[0]),
+            writeable=False,
         )
-        both = (window + cost[::-1])[:, ::-1]  # both[j, a] = dp[j - a] + cost[a]
+        both = (window + cost[::-1])[:, ::-1]
         at = both.argmin(axis=1)  # the fewest learners in room r among the least
-        dp = both[np.arange(total + 1), at]
-        rooms.append(r)
-        choice.append(at)
+        best = both[np.arange(at.size), at]
+        dp[:] = np.inf
+        dp[first : last + 1] = best
+        choice.append((r, first, at))
     if not np.isfinite(dp[total]):
         return now, now, {}
     sizes: dict[int, int] = {}
     j = total
-    for r, arg in zip(reversed(rooms), reversed(choice), strict=True):
-        sizes[r] = int(arg[j])
+    for r, first, at in reversed(choice):
+        sizes[r] = int(at[j - first])
         j -= sizes[r]
     return int(dp[total]), now, sizes
 
