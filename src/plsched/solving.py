@@ -38,7 +38,7 @@ from plsched.solvers.cpsat.model import WindowModel
 from plsched.solvers.cpsat.window import Window
 from plsched.solvers.lns import improve, unmet_minutes
 from plsched.solvers.polish import PASSES, PolishStats, polish
-from plsched.solvers.standing import SESSION_SHARES, construct_standing
+from plsched.solvers.standing import SESSION_SHARES, construct_standing, session_shares
 from plsched.solvers.state import (
     Sess,
     assignment_matrix,
@@ -336,14 +336,16 @@ def solve(
         and not _unplaced(cp, keep)
         and check(instance, _schedule(instance, cp, keep, "feasible", opts)).ok
     )
-    # standing groups at each session share: the better scored is the start, the other (when
-    # built) is polished beside it before any other start (below)
+    # standing groups at each session share: the better scored is the start (the larger share
+    # when rooms are short, session_shares), the other (when built) is polished beside it
+    # before any other start (below)
+    order = session_shares(cp)
     built: list[tuple[int, float, list[Sess]]] = []  # (score, share, plan)
     memo: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
     # each goal's split over focus skills, once per solve (memo): CLUSTER_TIME at a minute,
     # less on shorter limits
     cluster_time = min(CLUSTER_TIME, opts.time_limit / 40)
-    for each in SESSION_SHARES if not (yesterday_valid and mode == "lns") else ():
+    for each in order if not (yesterday_valid and mode == "lns") else ():
         # the first share splits the learners over their focus skills (memo), which takes
         # most of its time: the next share, which reuses that split, took 1.2 s where the
         # first took 14 s (campus) and 3.3 s where it took 19 s (xl). On a machine where the
@@ -360,8 +362,9 @@ def solve(
                 instance, _schedule(instance, cp, made, "feasible", opts), previous
             ).scaled
             built.append((made_scaled, each, made))
-    built.sort(key=lambda b: b[0])  # stable: a tie keeps the first share
-    standing_scaled, share, standing = built[0] if built else (0, SESSION_SHARES[0], None)
+    if order == SESSION_SHARES:
+        built.sort(key=lambda b: b[0])  # stable: a tie keeps the first share
+    standing_scaled, share, standing = built[0] if built else (0, order[0], None)
     rival = built[1] if len(built) > 1 else None
     timings["construction"] = time.monotonic() - t
 

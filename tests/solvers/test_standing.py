@@ -14,15 +14,19 @@ from plsched.compiled import CompiledProblem, compile_problem
 from plsched.io import load_instance
 from plsched.schema.schedule import Schedule
 from plsched.scoring import scaled_weights, score
+from plsched.solvers import standing
 from plsched.solvers.clustering import group_count
 from plsched.solvers.cpsat.candidates import prepare
 from plsched.solvers.polish import PASSES, PolishStats
 from plsched.solvers.standing import (
+    SESSION_SHARES,
     _assign_teachers,
     _Former,
     _Group,
     _timetable,
     construct_standing,
+    room_pressure,
+    session_shares,
     sitting_minutes,
 )
 from plsched.solvers.state import Sess, sessions_to_public
@@ -240,6 +244,49 @@ def test_solve_races_both_shares_one_pass_then_the_better_goes_on(
     assert calls[2][0] is calls[1][2] and calls[2][1] == PASSES
     assert check(small, result.plan).ok
     assert score(small, result.plan).scaled == result.stats["solver_objective_scaled"]
+
+
+@pytest.mark.parametrize(("zones", "pressure"), [(2, 2.0), (8, 0.5)])
+def test_room_pressure_counts_the_zones_groups_at_target_and_learners_alone_need(
+    zones: int, pressure: float
+) -> None:
+    # two blocks; six learners each need one sitting: two groups at the target of 3, and the
+    # other six learner-blocks alone at the independent target of 1, eight zones in all
+    learners = [learner(f"l{i}", [], minutes=60) for i in range(6)]
+    rooms = [room("hall", zones=zones)]
+    cp = compile_problem(school(learners, [teacher()], blocks=("mon-1", "mon-2"), rooms=rooms))
+    assert room_pressure(cp) == pytest.approx(pressure)
+    short = session_shares(cp)[0] == max(SESSION_SHARES)
+    assert sorted(session_shares(cp)) == sorted(SESSION_SHARES)
+    assert short == (pressure >= 1)
+
+
+def test_solve_builds_and_starts_from_the_larger_share_when_rooms_are_short(
+    small: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the built plans do not show the zones a group more takes from the learners working
+    # alone: when rooms are short, the larger share is built first and is the start,
+    # whatever the built scores
+    built: list[tuple[float, object]] = []
+    polished: list[object] = []
+    make, real = solving.construct_standing, solving.polish
+
+    def construct(*args: Any) -> list[Sess] | None:
+        plan = make(*args)
+        built.append((args[4], plan))
+        return plan
+
+    def record(cp: Any, prep: Any, plan: list[Sess], **kw: Any) -> Any:
+        polished.append(plan)
+        return real(cp, prep, plan, **kw)
+
+    monkeypatch.setattr(solving, "construct_standing", construct)
+    monkeypatch.setattr(solving, "polish", record)
+    monkeypatch.setattr(standing, "ROOMS_SHORT", 0.9 * room_pressure(compile_problem(small)))
+    result = solve(small, time_limit=6, strategy="lns", seed=0)
+    assert [share for share, _ in built[:2]] == sorted(SESSION_SHARES, reverse=True)
+    assert polished[0] is built[0][1]
+    assert check(small, result.plan).ok
 
 
 def test_a_goal_nobody_else_has_gets_a_group_of_fillers() -> None:

@@ -36,7 +36,7 @@ from plsched.solvers.seating import (
 )
 from plsched.solvers.state import Sess
 
-__all__ = ["construct_standing"]
+__all__ = ["construct_standing", "room_pressure", "session_shares"]
 
 log = logging.getLogger(__name__)
 
@@ -509,6 +509,41 @@ class _Former:
 #: plain schools did best at ½, schools short of rooms or teacher time at 1.2 (measured on
 #: the large and campus presets); :func:`plsched.solve` builds both and keeps the better.
 SESSION_SHARES = (0.5, 1.2)
+
+#: Room pressure (:func:`room_pressure`) from which the larger session share is built and
+#: polished first. A school short of zones pays for every group more twice: its session, and
+#: the zone the learners working alone then lack. The built plans do not show it (their
+#: learners working alone are seated crudely, and the local search reseats them), so the
+#: share with the better built score is not the one that polishes better: on the xl preset
+#: (pressure 1.007), 40,052 built at ½ and 43,494 at 1.2, polished to 13,376-13,412 and
+#: 9,790 in 60-s solves, where its construction leaves no time to polish both.
+ROOMS_SHORT = 1.0
+
+
+def room_pressure(cp: CompiledProblem) -> float:
+    """The zones an average block needs over those it has open: the sessions of the
+    teacher-led goals at their target sizes (goal minutes over the mean block length), and the
+    learners present who are not in them, working alone at the largest target size of a
+    teacherless modality. Above 1, a group more takes a zone the learners working alone need."""
+    if cp.n_blocks == 0 or cp.goal_minutes.size == 0:
+        return 0.0
+    led = cp.mod_teacher[cp.goal_modality]
+    sittings = cp.goal_minutes[led] / float(cp.block_minutes.mean())
+    sessions = float((sittings / cp.mod_target[cp.goal_modality[led]]).sum())
+    alone = float(cp.learner_available.sum()) - float(sittings.sum())
+    pools = cp.mod_target[~cp.mod_teacher]
+    need = sessions + (max(0.0, alone) / float(pools.max()) if pools.size else 0.0)
+    zones = float((cp.room_zones[:, None] * cp.room_available).sum())
+    return need / zones if zones else math.inf
+
+
+def session_shares(cp: CompiledProblem) -> tuple[float, ...]:
+    """:data:`SESSION_SHARES` in the order :func:`plsched.solve` builds them and, when rooms
+    are short (:data:`ROOMS_SHORT`), polishes them."""
+    if room_pressure(cp) >= ROOMS_SHORT:
+        return tuple(sorted(SESSION_SHARES, reverse=True))
+    return SESSION_SHARES
+
 
 #: The least price of a session more, in learners away from a group's target (the default
 #: weights' ratio, load_balance 10 to group_size 2). With load_balance weighted 0, groups
