@@ -188,13 +188,12 @@ def test_solve_starts_a_whole_school_from_standing_groups(small: Instance) -> No
     assert score(small, result.plan).scaled == result.stats["solver_objective_scaled"]
 
 
-def test_solve_polishes_the_standing_groups_of_both_shares(
-    small: Instance, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # which session share polishes best is not known from the raw score: solve polishes the
-    # standing groups of both shares before any other start. Here the local search leaves
-    # every plan as it is but the second one it is given: that must be the other share's
-    # groups built for the same seed, and solve must go on from them
+def _record_starts(
+    monkeypatch: pytest.MonkeyPatch, only: int | None = None
+) -> tuple[list[tuple[float, object]], list[object]]:
+    """In solve, every standing-group plan built (with its session share) and every plan given
+    to the local search, in order; with ``only``, the local search leaves every plan but the
+    ``only``-th as it is."""
     built: list[tuple[float, object]] = []
     polished: list[object] = []
     make, real = solving.construct_standing, solving.polish
@@ -204,14 +203,25 @@ def test_solve_polishes_the_standing_groups_of_both_shares(
         built.append((args[4], plan))
         return plan
 
-    def polish_second(cp: Any, prep: Any, plan: list[Sess], **kw: Any) -> Any:
+    def record(cp: Any, prep: Any, plan: list[Sess], **kw: Any) -> Any:
         polished.append(plan)
-        if len(polished) == 2:
+        if only is None or len(polished) == only:
             return real(cp, prep, plan, **kw)
         return plan, PolishStats()
 
     monkeypatch.setattr(solving, "construct_standing", construct)
-    monkeypatch.setattr(solving, "polish", polish_second)
+    monkeypatch.setattr(solving, "polish", record)
+    return built, polished
+
+
+def test_solve_polishes_the_standing_groups_of_both_shares(
+    small: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # which session share polishes best is not known from the raw score: solve polishes the
+    # standing groups of both shares before any other start. Here the local search leaves
+    # every plan as it is but the second one it is given: that must be the other share's
+    # groups built for the same seed, and solve must go on from them
+    built, polished = _record_starts(monkeypatch, only=2)
     result = solve(small, time_limit=12, strategy="lns", seed=0)
     assert len(built) >= 2 and len(polished) >= 2
     first_two = {id(plan): share for share, plan in built[:2]}
@@ -267,21 +277,7 @@ def test_solve_builds_and_starts_from_the_larger_share_when_rooms_are_short(
     # the built plans do not show the zones a group more takes from the learners working
     # alone: when rooms are short, the larger share is built first and is the start,
     # whatever the built scores
-    built: list[tuple[float, object]] = []
-    polished: list[object] = []
-    make, real = solving.construct_standing, solving.polish
-
-    def construct(*args: Any) -> list[Sess] | None:
-        plan = make(*args)
-        built.append((args[4], plan))
-        return plan
-
-    def record(cp: Any, prep: Any, plan: list[Sess], **kw: Any) -> Any:
-        polished.append(plan)
-        return real(cp, prep, plan, **kw)
-
-    monkeypatch.setattr(solving, "construct_standing", construct)
-    monkeypatch.setattr(solving, "polish", record)
+    built, polished = _record_starts(monkeypatch)
     monkeypatch.setattr(standing, "ROOMS_SHORT", 0.9 * room_pressure(compile_problem(small)))
     result = solve(small, time_limit=6, strategy="lns", seed=0)
     assert [share for share, _ in built[:2]] == sorted(SESSION_SHARES, reverse=True)
