@@ -514,9 +514,11 @@ SESSION_SHARES = (0.5, 1.2)
 #: polished first. A school short of zones pays for every group more twice: its session, and
 #: the zone the learners working alone then lack. The built plans do not show it (their
 #: learners working alone are seated crudely, and the local search reseats them), so the
-#: share with the better built score is not the one that polishes better: on the xl preset
-#: (pressure 1.007), 40,052 built at ½ and 43,494 at 1.2, polished to 13,376-13,412 and
-#: 9,790 in 60-s solves, where its construction leaves no time to polish both.
+#: share with the better built score is not the one that polishes better. On the xl preset
+#: (pressure 1.007), 40,052 built at ½ and 43,494 at 1.2, and its construction leaves no time
+#: to polish both: 60-s solves at seeds 0 / 1 gave 13,226 / 11,048 from the better built and
+#: 11,174 / 9,718 from 1.2 first; a 1,093-learner school of another shape (pressure 1.153)
+#: 11,888 / 12,002 and 12,832 / 10,444.
 ROOMS_SHORT = 1.0
 
 
