@@ -9,8 +9,8 @@ learners sharing a focus skill get a new week's group with a free teacher (``_op
 a course (one teacher's sessions on one skill) above its target size meets once more, its
 members trading a sitting for one at the new meeting (``_split_courses``, which leaves the
 pools' sizes out of its choice);
-a session opens for goals still short, in the learner's own pool's room when that is the only
-place (``_new_sessions``); a group short of goal minutes moves, whole, from a short block to a
+a session opens for goals still short, first in each pass and again at its end, in the
+learner's own pool's room when that is the only place (``_new_sessions``); a group short of goal minutes moves, whole, from a short block to a
 longer one (``_reblock``), or out of a block whose rooms are too few for the learners working
 alone there to one with zones to spare, the pools of both reseated (``_decrowd``); a target's
 worth of learners leave groups above target for a new teacherless session (``_drain_groups``);
@@ -780,7 +780,11 @@ def polish(
         if time.monotonic() >= deadline:
             break
         stats.passes += 1
-        gained = _teacher_swaps(st, stats)
+        # goals short first: a minute short costs as much as fifty learners off target, and a
+        # pass cut by the clock never reaches the end, where sessions open for them too (xl,
+        # whose last passes were all cut: 210 goal minutes short, 30 after this)
+        gained = _new_sessions(st, stats, rng) if _short_goals(st) else 0
+        gained += _teacher_swaps(st, stats)
         order = rng.permutation(len(keys))
         for n, idx in enumerate(order):
             if n % 512 == 0 and time.monotonic() >= deadline:
@@ -960,15 +964,21 @@ def _retargets(st: _State, stats: PolishStats) -> int:
     return gained
 
 
-def _new_sessions(st: _State, stats: PolishStats, rng: np.random.Generator) -> int:
-    """For goals still short, open a session with a free teacher in a block where the learner
-    sits in a teacherless pool, and fill it with pooled learners whose move pays."""
+def _short_goals(st: _State) -> list[tuple[int, int, int]]:
+    """The teacher-led goals (learner, subject, modality) the plan leaves short."""
     cp = st.cp
-    short = [
+    return [
         key
         for key, total in st.goal_total.items()
         if cp.mod_teacher[key[2]] and st.delivered[key] < total
     ]
+
+
+def _new_sessions(st: _State, stats: PolishStats, rng: np.random.Generator) -> int:
+    """For goals still short, open a session with a free teacher in a block where the learner
+    sits in a teacherless pool, and fill it with pooled learners whose move pays."""
+    cp = st.cp
+    short = _short_goals(st)
     gained = 0
     for n in rng.permutation(len(short)):
         if time.monotonic() >= st.deadline:
