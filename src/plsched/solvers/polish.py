@@ -10,9 +10,10 @@ a course (one teacher's sessions on one skill) above its target size meets once 
 members trading a sitting for one at the new meeting (``_split_courses``, which leaves the
 pools' sizes out of its choice);
 a session opens for goals still short, first in each pass and again at its end, in the
-learner's own pool's room when that is the only place (``_new_sessions``); a group short of goal minutes moves, whole, from a short block to a
-longer one (``_reblock``), or out of a block whose rooms are too few for the learners working
-alone there to one with zones to spare, the pools of both reseated (``_decrowd``); a target's
+learner's own pool's room when that is the only place (``_new_sessions``); a group short of
+goal minutes moves, whole, from a short block to a longer one (``_reblock``), or out of a
+block whose rooms are too few for the learners working alone there to one with zones to
+spare, the pools of both reseated (``_decrowd``); a target's
 worth of learners leave groups above target for a new teacherless session (``_drain_groups``);
 the learners of the sessions on one skill are re-seated over those sessions at once by a small
 CP-SAT program, sorting themselves by the sittings they need so that meetings no one needs
