@@ -158,30 +158,21 @@ def test_a_session_changes_to_its_members_focus_skill() -> None:
     assert check(instance, polished).ok
 
 
-def test_a_free_teacher_opens_a_group_for_learners_short_of_minutes() -> None:
-    # three learners ready for a sit alone in independent work (three pooled sessions of one)
-    # while t1 is free: a group of three with t1 meets all three goals (3 × BLOCK_SHORT)
-    instance = school(ready_for_a("l1", "l2", "l3"), [teacher("t1")])
-    cp = compile_problem(instance)
-    ind = cp.modality_index["independent"]
-    plan = [Sess(0, ind, -1, -1, -1, 0, (x,)) for x in range(3)]
-    before, after, gain, polished = _polished(instance, plan)
-    assert before - after == gain == 3 * 600 * 100
-    assert [(s.teacher, s.skill, len(s.learners)) for s in polished.sessions] == [("t1", "a", 3)]
-    assert check(instance, polished).ok
-
-
-def test_goals_short_get_their_group_even_when_the_clock_stops_the_pass_at_once(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("clock_stops_at_once", [False, True])
+def test_a_free_teacher_opens_a_group_for_learners_short_of_minutes(
+    clock_stops_at_once: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the same three learners, but the clock runs out as soon as the pass starts (the teacher
-    # swaps, its first move, set the deadline in the past): the sessions for goals short are
-    # opened before anything else, so the group still meets
-    def out_of_time(st: _State, stats: object) -> int:
-        st.deadline = 0.0
-        return 0
+    # three learners ready for a sit alone in independent work (three pooled sessions of one)
+    # while t1 is free: a group of three with t1 meets all three goals (3 × BLOCK_SHORT). Even
+    # when the clock runs out as soon as the pass starts (its teacher swaps set the deadline in
+    # the past): the sessions for goals short open before anything else
+    if clock_stops_at_once:
 
-    monkeypatch.setattr(polish_module, "_teacher_swaps", out_of_time)
+        def out_of_time(st: _State, stats: object) -> int:
+            st.deadline = 0.0
+            return 0
+
+        monkeypatch.setattr(polish_module, "_teacher_swaps", out_of_time)
     instance = school(ready_for_a("l1", "l2", "l3"), [teacher("t1")])
     cp = compile_problem(instance)
     ind = cp.modality_index["independent"]
