@@ -781,9 +781,9 @@ def polish(
         if time.monotonic() >= deadline:
             break
         stats.passes += 1
-        # goals short first: a minute short costs as much as fifty learners off target, and a
+        # goals short first: a minute short costs as much as five learners off target, and a
         # pass cut by the clock never reaches the end, where sessions open for them too (xl,
-        # whose last passes were all cut: 210 goal minutes short, 30 after this)
+        # whose later passes were all cut: 210 goal minutes short at 60 s, none after this)
         gained = _new_sessions(st, stats, rng) if _short_goals(st) else 0
         gained += _teacher_swaps(st, stats)
         order = rng.permutation(len(keys))
