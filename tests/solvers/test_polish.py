@@ -212,6 +212,63 @@ def test_a_learner_moves_to_their_teachers_group_in_another_block() -> None:
     assert check(instance, polished).ok
 
 
+def test_a_pass_the_clock_stops_in_the_learners_moves_says_so_and_the_next_skips_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # l1 moving its second session to its own teacher (the test above) is a learner's move:
+    # a local search that starts after those moves makes none in its first pass, and one
+    # that the clock stops in them says so
+    learners = [learner(x, [], minutes=120) for x in ("l1", "l2", "l3")]
+    learners += [learner(x, [], minutes=60) for x in ("l4", "l5")]
+    instance = school(learners, [teacher("t1"), teacher("t2")], blocks=("mon-1", "mon-2", "tue-1"))
+    cp = compile_problem(instance)
+    prep = prepare(cp)
+    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
+    k = cp.skill_index[(0, "a")]
+    t1, t2 = cp.teacher_index["t1"], cp.teacher_index["t2"]
+    plan = [
+        Sess(0, sg, 0, k, t1, 0, (0, 1, 2)),
+        Sess(0, ind, -1, -1, -1, 0, (3,)),
+        Sess(0, ind, -1, -1, -1, 0, (4,)),
+        Sess(1, sg, 0, k, t2, 0, (0, 3, 4)),
+        Sess(1, ind, -1, -1, -1, 0, (1,)),
+        Sess(1, ind, -1, -1, -1, 0, (2,)),
+        Sess(2, sg, 0, k, t1, 0, (1, 2)),
+        *(Sess(2, ind, -1, -1, -1, 0, (x,)) for x in (0, 3, 4)),
+    ]
+
+    def run(learners_first: bool) -> polish_module.PolishStats:
+        _, stats = polish(
+            cp,
+            prep,
+            plan,
+            weights=scaled_weights(instance.policy),
+            previous=None,
+            rng=np.random.default_rng(5),
+            deadline=time.monotonic() + 60,
+            max_passes=1,
+            recourse=False,
+            learners_first=learners_first,
+        )
+        return stats
+
+    def learners_moves(stats: polish_module.PolishStats) -> int:
+        return stats.moves + stats.shifts + stats.learner_swaps
+
+    first = run(True)
+    assert learners_moves(first) > 0 and first.gain == 20 * 100 and not first.cut_in_moves
+    skipped = run(False)  # (a teacher's hand-over may make the same gain, after those moves)
+    assert skipped.passes == 1 and learners_moves(skipped) == 0
+
+    def out_of_time(st: _State, stats: object) -> int:
+        st.deadline = 0.0
+        return 0
+
+    monkeypatch.setattr(polish_module, "_teacher_swaps", out_of_time)
+    stopped = run(True)
+    assert stopped.cut_in_moves and learners_moves(stopped) == 0
+
+
 def test_teacherless_learners_spread_over_the_rooms() -> None:
     # 24 learners with no goal sit in one session of independent work in the hall (target 12,
     # up to 30) while the annex is empty: two sessions of 12, one per room, cost nothing

@@ -279,6 +279,30 @@ def test_the_other_shares_plan_is_polished_only_when_there_is_time_for_it(
         assert calls[1][0] is first_out and calls[1][1] > 1
 
 
+def test_a_local_search_stopped_in_its_learners_moves_is_followed_by_the_moves_after_them(
+    small: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every local search is made to say the clock stopped it in its learners' moves: a later
+    # one from its plan starts after those moves; one from another plan (a restart's) does not
+    calls: list[tuple[Any, bool, Any]] = []  # (plan in, learners_first, plan out)
+
+    def recorded(cp: Any, prep: Any, plan: Any, **kwargs: Any) -> Any:
+        out, stats = polish(cp, prep, plan, **kwargs)
+        stats.cut_in_moves = True
+        calls.append((plan, kwargs["learners_first"], out))
+        return out, stats
+
+    polish = solving.polish
+    monkeypatch.setattr(solving, "polish", recorded)
+    result = solve(small, time_limit=6, seed=0, workers=2, strategy="lns")
+    assert_checked(small, result)
+    assert len(calls) >= 3 and calls[0][1]
+    outs = [out for _, _, out in calls]
+    for n, (plan, learners_first, _) in enumerate(calls):
+        assert learners_first is not any(plan is out for out in outs[:n])
+    assert any(not first for _, first, _ in calls)
+
+
 def test_bounds_left_for_the_end_are_not_computed_twice() -> None:
     # the session and LP bounds left for after the search: the joint bound's thread may have
     # started them by then, and they are then waited for, not computed again beside it

@@ -118,6 +118,7 @@ class PolishStats:
     recoursed: int = 0
     gain: int = 0  # scaled objective units
     seconds: float = 0.0
+    cut_in_moves: bool = False  # the clock stopped the last pass in its learners' moves
 
 
 class _State:
@@ -768,17 +769,20 @@ def polish(
     deadline: float,
     max_passes: int = PASSES,
     recourse: bool = True,
+    learners_first: bool = True,
 ) -> tuple[list[Sess], PolishStats]:
     """Improve ``plan`` by first-improvement local search until ``deadline``, ``max_passes``
     passes, or a pass that adds under 1 % of the gain so far; ``recourse`` re-seats the
-    sessions of each skill (:func:`_recourse`, the slowest move)."""
+    sessions of each skill (:func:`_recourse`, the slowest move). Without ``learners_first``
+    the first pass leaves out the learners' moves and starts with the moves after them (for
+    a plan whose last local search the clock stopped in those moves: the stats say so)."""
     t0 = time.monotonic()
     st = _State(cp, prep, plan, weights, previous)
     st.deadline = deadline
     stats = PolishStats()
     keys = list(st.where)
     for _ in range(max_passes):
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= st.deadline:
             break
         stats.passes += 1
         # goals short first: a minute short costs as much as five learners off target, and a
@@ -787,8 +791,11 @@ def polish(
         gained = _new_sessions(st, stats, rng) if _short_goals(st) else 0
         gained += _teacher_swaps(st, stats)
         order = rng.permutation(len(keys))
+        if not learners_first and stats.passes == 1:
+            order = order[:0]
         for n, idx in enumerate(order):
-            if n % 512 == 0 and time.monotonic() >= deadline:
+            if n % 512 == 0 and time.monotonic() >= st.deadline:
+                stats.cut_in_moves = True
                 break
             l, b = keys[int(idx)]
             i = st.where[(l, b)]
@@ -825,9 +832,9 @@ def polish(
             _rebalance_pools,
             _decrowd,
         ):
-            if time.monotonic() < deadline:
+            if time.monotonic() < st.deadline:
                 gained += step(st, stats)
-        if time.monotonic() < deadline:
+        if time.monotonic() < st.deadline:
             gained += _new_sessions(st, stats, rng)
         stats.gain += gained
         log.debug("polish pass %d: gain %d at %.1f s", stats.passes, gained, time.monotonic() - t0)
