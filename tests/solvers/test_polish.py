@@ -183,11 +183,9 @@ def test_a_free_teacher_opens_a_group_for_learners_short_of_minutes(
     assert check(instance, polished).ok
 
 
-def test_a_learner_moves_to_their_teachers_group_in_another_block() -> None:
-    # l1 meets t1 on mon-1 and t2 on mon-2 (one extra teacher); on tue-1 t1 meets l2 and l3
-    # while l1 works alone. Moving l1's second session from mon-2 (t2) to tue-1 (t1) keeps
-    # the goal's 120 minutes and saves the extra teacher (20 × SCALE); the group sizes trade
-    # one learner (3 -> 2 and 2 -> 3), which costs nothing in sum.
+def _second_teacher_week() -> tuple[Instance, list[Sess]]:
+    """l1 meets t1 on mon-1 and t2 on mon-2 (one extra teacher); on tue-1 t1 meets l2 and l3
+    while l1 works alone."""
     learners = [learner(x, [], minutes=120) for x in ("l1", "l2", "l3")]
     learners += [learner(x, [], minutes=60) for x in ("l4", "l5")]
     instance = school(learners, [teacher("t1"), teacher("t2")], blocks=("mon-1", "mon-2", "tue-1"))
@@ -195,7 +193,7 @@ def test_a_learner_moves_to_their_teachers_group_in_another_block() -> None:
     sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
     k = cp.skill_index[(0, "a")]
     t1, t2 = cp.teacher_index["t1"], cp.teacher_index["t2"]
-    plan = [
+    return instance, [
         Sess(0, sg, 0, k, t1, 0, (0, 1, 2)),
         Sess(0, ind, -1, -1, -1, 0, (3,)),
         Sess(0, ind, -1, -1, -1, 0, (4,)),
@@ -205,6 +203,13 @@ def test_a_learner_moves_to_their_teachers_group_in_another_block() -> None:
         Sess(2, sg, 0, k, t1, 0, (1, 2)),
         *(Sess(2, ind, -1, -1, -1, 0, (x,)) for x in (0, 3, 4)),
     ]
+
+
+def test_a_learner_moves_to_their_teachers_group_in_another_block() -> None:
+    # (_second_teacher_week) moving l1's second session from mon-2 (t2) to tue-1 (t1) keeps
+    # the goal's 120 minutes and saves the extra teacher (20 × SCALE); the group sizes trade
+    # one learner (3 -> 2 and 2 -> 3), which costs nothing in sum.
+    instance, plan = _second_teacher_week()
     before, after, gain, polished = _polished(instance, plan)
     assert before - after == gain == 20 * 100
     with_l1 = {(s.block, s.teacher) for s in polished.sessions if "l1" in s.learners}
@@ -218,24 +223,9 @@ def test_a_pass_the_clock_stops_in_the_learners_moves_says_so_and_the_next_skips
     # l1 moving its second session to its own teacher (the test above) is a learner's move:
     # a local search that starts after those moves makes none in its first pass, and one
     # that the clock stops in them says so
-    learners = [learner(x, [], minutes=120) for x in ("l1", "l2", "l3")]
-    learners += [learner(x, [], minutes=60) for x in ("l4", "l5")]
-    instance = school(learners, [teacher("t1"), teacher("t2")], blocks=("mon-1", "mon-2", "tue-1"))
+    instance, plan = _second_teacher_week()
     cp = compile_problem(instance)
     prep = prepare(cp)
-    sg, ind = cp.modality_index["small_group"], cp.modality_index["independent"]
-    k = cp.skill_index[(0, "a")]
-    t1, t2 = cp.teacher_index["t1"], cp.teacher_index["t2"]
-    plan = [
-        Sess(0, sg, 0, k, t1, 0, (0, 1, 2)),
-        Sess(0, ind, -1, -1, -1, 0, (3,)),
-        Sess(0, ind, -1, -1, -1, 0, (4,)),
-        Sess(1, sg, 0, k, t2, 0, (0, 3, 4)),
-        Sess(1, ind, -1, -1, -1, 0, (1,)),
-        Sess(1, ind, -1, -1, -1, 0, (2,)),
-        Sess(2, sg, 0, k, t1, 0, (1, 2)),
-        *(Sess(2, ind, -1, -1, -1, 0, (x,)) for x in (0, 3, 4)),
-    ]
 
     def run(learners_first: bool) -> polish_module.PolishStats:
         _, stats = polish(
