@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import Counter
+from typing import Any
 
 import numpy as np
 import pytest
@@ -58,7 +59,16 @@ def _polished(
         }
     scorer = Scorer(instance, previous)
     before = scorer.score(_schedule(instance, cp, plan)).scaled
-    out, stats = polish(
+    out, stats = _polish(instance, cp, prep, plan, prev)
+    after_plan = _schedule(instance, cp, out)
+    return before, scorer.score(after_plan).scaled, stats.gain, after_plan
+
+
+def _polish(
+    instance: Instance, cp: Any, prep: Any, plan: list[Sess], prev: Any = None, **options: Any
+) -> tuple[list[Sess], polish_module.PolishStats]:
+    """The local search with the tests' seed and a minute's deadline."""
+    return polish(
         cp,
         prep,
         plan,
@@ -66,9 +76,8 @@ def _polished(
         previous=prev,
         rng=np.random.default_rng(5),
         deadline=time.monotonic() + 60,
+        **options,
     )
-    after_plan = _schedule(instance, cp, out)
-    return before, scorer.score(after_plan).scaled, stats.gain, after_plan
 
 
 @pytest.fixture(scope="module")
@@ -228,19 +237,8 @@ def test_a_pass_the_clock_stops_in_the_learners_moves_says_so_and_the_next_skips
     prep = prepare(cp)
 
     def run(learners_first: bool) -> polish_module.PolishStats:
-        _, stats = polish(
-            cp,
-            prep,
-            plan,
-            weights=scaled_weights(instance.policy),
-            previous=None,
-            rng=np.random.default_rng(5),
-            deadline=time.monotonic() + 60,
-            max_passes=1,
-            recourse=False,
-            learners_first=learners_first,
-        )
-        return stats
+        options = {"max_passes": 1, "recourse": False, "learners_first": learners_first}
+        return _polish(instance, cp, prep, plan, **options)[1]
 
     def learners_moves(stats: polish_module.PolishStats) -> int:
         return stats.moves + stats.shifts + stats.learner_swaps
