@@ -38,7 +38,12 @@ from plsched.solvers.cpsat.model import WindowModel
 from plsched.solvers.cpsat.window import Window
 from plsched.solvers.lns import improve, unmet_minutes
 from plsched.solvers.polish import PASSES, PolishStats, polish
-from plsched.solvers.standing import SESSION_SHARES, construct_standing, session_shares
+from plsched.solvers.standing import (
+    SESSION_SHARES,
+    construct_standing,
+    rooms_short,
+    session_shares,
+)
 from plsched.solvers.state import (
     Sess,
     assignment_matrix,
@@ -362,7 +367,7 @@ def solve(
                 instance, _schedule(instance, cp, made, "feasible", opts), previous
             ).scaled
             built.append((made_scaled, each, made))
-    if order == SESSION_SHARES:
+    if not rooms_short(cp):
         built.sort(key=lambda b: b[0])  # stable: a tie keeps the first share
     standing_scaled, share, standing = built[0] if built else (0, order[0], None)
     rival = built[1] if len(built) > 1 else None

@@ -36,7 +36,7 @@ from plsched.solvers.seating import (
 )
 from plsched.solvers.state import Sess
 
-__all__ = ["construct_standing", "room_pressure", "session_shares"]
+__all__ = ["construct_standing", "room_pressure", "rooms_short", "session_shares"]
 
 log = logging.getLogger(__name__)
 
@@ -539,10 +539,16 @@ def room_pressure(cp: CompiledProblem) -> float:
     return need / zones if zones else math.inf
 
 
+def rooms_short(cp: CompiledProblem) -> bool:
+    """Whether the school is short of rooms: its :func:`room_pressure` reaches
+    :data:`ROOMS_SHORT`, and the larger session share is built and polished first."""
+    return room_pressure(cp) >= ROOMS_SHORT
+
+
 def session_shares(cp: CompiledProblem) -> tuple[float, ...]:
     """:data:`SESSION_SHARES` in the order :func:`plsched.solve` builds them and, when rooms
-    are short (:data:`ROOMS_SHORT`), polishes them."""
-    if room_pressure(cp) >= ROOMS_SHORT:
+    are short (:func:`rooms_short`), polishes them."""
+    if rooms_short(cp):
         return tuple(sorted(SESSION_SHARES, reverse=True))
     return SESSION_SHARES
 
