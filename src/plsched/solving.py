@@ -155,10 +155,16 @@ def _joint_until(
     weights: dict[str, int],
     reaches: list[GoalReach],
     deadline: float,
+    on_bound: Callable[[int], None],
 ) -> int | None:
     """:func:`joint_bound` with the time left when it starts, less JOIN_MARGIN."""
     return joint_bound(
-        cp, prep, weights, reaches, time_limit=max(0.1, deadline - JOIN_MARGIN - time.monotonic())
+        cp,
+        prep,
+        weights,
+        reaches,
+        time_limit=max(0.1, deadline - JOIN_MARGIN - time.monotonic()),
+        on_bound=on_bound,
     )
 
 
@@ -281,10 +287,11 @@ def solve(
     timings: dict[str, float] = {}
 
     joint: list[Future[int | None]] = []  # the joint bound, once started (see below)
+    early: list[int] = []  # the joint bounds found so far (its first LP's, then the second's)
 
     def report(objective: float | None, bound: float | None, phase: str) -> None:
-        if bound is not None and joint and joint[0].done() and joint[0].exception() is None:
-            bound = max(bound, (joint[0].result() or 0) / SCALE)
+        if bound is not None and early:
+            bound = max(bound, max(early) / SCALE)
         for cb in callbacks or ():
             cb(Progress(time.monotonic() - t0, objective, bound, phase))
 
@@ -298,7 +305,9 @@ def solve(
     if mode == "auto":
         mode = "exact" if cp.n_learners * cp.n_blocks <= EXACT_LIMIT else "lns"
     # the joint relaxation, a stronger bound that takes seconds (27-45 s on the large preset,
-    # 11 s on xl, by the machine), runs beside the construction and the search (HiGHS releases
+    # 11 s on xl, by the machine; with blocks of several lengths, its weaker LP with one
+    # length class comes first, in 3-7 s, and is stated when the other does not finish), runs
+    # beside the construction and the search (HiGHS releases
     # the GIL); with workers=1, after the construction and before the search, so that the same
     # input gives the same bound. On whole schools the session and LP bounds (6.5 s on large,
     # 9 s on xl, where the joint bound exceeds them) follow it on its thread when time remains,
@@ -322,7 +331,7 @@ def solve(
         if bounds_first:
             ahead = max(bound_time, SHORT_BOUNDS_SHARE * opts.time_limit)
             beside = pool.submit(_bounds_left, cp, prep, weights, reach, ahead, deadline)
-        joint.append(pool.submit(_joint_until, cp, prep, weights, reach[0], deadline))
+        joint.append(pool.submit(_joint_until, cp, prep, weights, reach[0], deadline, early.append))
         if mode == "lns" and not bounds_first:
             beside = pool.submit(_bounds_left, cp, prep, weights, reach, bound_time, deadline)
         pool.shutdown(wait=False)
@@ -434,7 +443,14 @@ def solve(
         joint.append(Future())
         try:
             joint[0].set_result(
-                joint_bound(cp, prep, weights, reach[0], time_limit=max(10.0, opts.time_limit))
+                joint_bound(
+                    cp,
+                    prep,
+                    weights,
+                    reach[0],
+                    time_limit=max(10.0, opts.time_limit),
+                    on_bound=early.append,
+                )
             )
         except Exception as exc:  # reported where the thread's would be
             joint[0].set_exception(exc)
@@ -647,9 +663,9 @@ def solve(
         settled = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
     try:
         stronger = joint[0].result(timeout=max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
-    except TimeoutError:  # HiGHS overran its time limit: the bound found so far stands
+    except TimeoutError:  # HiGHS overran its time limit: its first LP's bound, if found, stands
         log.info("the joint bound did not finish within the time limit")
-        stronger = None
+        stronger = max(early, default=None)
     except Exception:  # a bound that failed leaves the plan and the other bounds
         log.warning("the joint bound failed; the other bounds stand", exc_info=True)
         stronger = None

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -22,9 +23,10 @@ from plsched import Instance, parse_instance, solving
 from plsched.compiled import compile_problem
 from plsched.generate import generate
 from plsched.scoring import scaled_weights, score
+from plsched.solvers import bound
 from plsched.solvers.bound import goal_reach, joint_bound, lower_bound
 from plsched.solvers.cpsat.candidates import prepare
-from plsched.solvers.session_bound import joint_goals, plain_led
+from plsched.solvers.session_bound import JointBound, joint_goals, joint_lower_bound, plain_led
 from plsched.solving import Progress, solve
 
 from . import test_bound, test_session_bound
@@ -173,6 +175,67 @@ def test_the_joint_bound_stays_below_plans_found_on_the_small_preset(seed: int) 
     assert result.status in ("optimal", "feasible")
     assert found <= score(instance, result.plan).scaled
     assert result.bound is not None and round(result.bound * 100) >= found
+
+
+def _one_class_only(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The joint LP with the block lengths apart finds nothing (HiGHS out of time, say); the
+    lengths classes each LP was built with, in order."""
+    built: list[int] = []
+
+    def first_only(*args: Any, length_classes: int, **kwargs: Any) -> JointBound:
+        built.append(length_classes)
+        found = joint_lower_bound(*args, length_classes=length_classes, **kwargs)
+        return found if length_classes == 1 else replace(found, scaled=None)
+
+    monkeypatch.setattr(bound, "joint_lower_bound", first_only)
+    return built
+
+
+def test_with_blocks_of_two_lengths_the_joint_bound_first_puts_them_in_one_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the small preset's week has blocks of 45 and 60 minutes: the LP with one class is a
+    # bound too (a sitting delivers the longest block's minutes), weaker than the LP with the
+    # lengths apart and found first; either is below every plan
+    instance = parse_instance(generate("small", 1))
+    assert len({b.minutes for b in instance.blocks}) == 2
+    cp = compile_problem(instance)
+    prep = prepare(cp)
+    weights = scaled_weights(instance.policy)
+    heard: list[int] = []
+    both = joint_bound(
+        cp, prep, weights, goal_reach(cp, prep), time_limit=20.0, on_bound=heard.append
+    )
+    assert both is not None and len(heard) == 2 and heard[0] < heard[1] == both
+    plan = solve(instance, time_limit=3, seed=0, workers=1).plan
+    assert both <= score(instance, plan).scaled
+    # the second LP finds nothing: the first one's bound stands, where there was none
+    built = _one_class_only(monkeypatch)
+    assert _joint(instance) == heard[0] and built == [1, 2]
+
+
+def test_with_blocks_of_one_length_the_joint_bound_solves_one_lp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built = _one_class_only(monkeypatch)
+    instance = HAND["one_teacher_for_a"][0]()
+    assert len({b.minutes for b in instance.blocks}) == 1
+    assert _joint(instance) is None and built == [2]
+
+
+def test_the_solve_states_the_first_lps_bound_when_the_second_does_not_finish(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    instance = parse_instance(generate("small", 1))
+    full = _joint(instance)
+    built = _one_class_only(monkeypatch)
+    first = _joint(instance)
+    assert first is not None and full is not None and _old(instance) < first < full
+    seen: list[Progress] = []
+    result = solve(instance, time_limit=5, seed=0, workers=2, callbacks=[seen.append])
+    assert built[-2:] == [1, 2] and result.bound is not None
+    assert round(result.bound * 100) == first and result.stats["bound"] == "joint relaxation"
+    assert seen[-1].bound is not None and round(seen[-1].bound * 100) == first
 
 
 def test_the_joint_bound_counts_every_teacher_led_goal() -> None:

@@ -978,15 +978,21 @@ def _zones(
 
 
 def joint_lower_bound(
-    cp: CompiledProblem, prep: Prepared, weights: dict[str, int], *, time_limit: float
+    cp: CompiledProblem,
+    prep: Prepared,
+    weights: dict[str, int],
+    *,
+    time_limit: float,
+    length_classes: int = MAX_LENGTH_CLASSES,
 ) -> JointBound:
     """One LP of every teacher-led goal: the subjects' session models side by side, the
     sessions of teacher-led modalities without skill focus, every counted session led by a
     teacher who may lead it, and each teacher's load over its fair load (module docstring,
-    "Joint"). A bound on the shortfall of the goals of ``joint_goals``, the off_focus, the
-    group_size of the teacher-led sessions and the load_balance of every plan."""
+    "Joint"), with block lengths in at most ``length_classes`` classes ("Length classes"). A
+    bound on the shortfall of the goals of ``joint_goals``, the off_focus, the group_size of
+    the teacher-led sessions and the load_balance of every plan."""
     t0 = time.monotonic()
-    sh = _shared(cp, prep)
+    sh = _shared(cp, prep, length_classes)
     lp = _Model()
     covered = session_goals(cp)
     subjects = [s for s in range(len(cp.subject_ids)) if (covered & (cp.goal_subject == s)).any()]
@@ -1009,7 +1015,8 @@ def joint_lower_bound(
         rows=lp.n_rows,
     )
     log.info(
-        "joint bound: %s, %d columns, %d rows, %.2f s",
+        "joint bound (%d length classes): %s, %d columns, %d rows, %.2f s",
+        sh.tau.size,
         out.scaled,
         lp.n_cols,
         lp.n_rows,
