@@ -761,6 +761,37 @@ def test_a_group_leaves_the_room_a_new_group_needs_for_one_a_pool_gives_up() -> 
     assert check(instance, polished).ok
 
 
+@pytest.mark.parametrize("quiet_zones", [1, 2])
+def test_a_group_moves_to_a_quiet_room_for_a_learner_who_needs_one(quiet_zones: int) -> None:
+    # l1 (60 minutes short, needs a quiet room) works alone in the hall, where t1's group of
+    # a1-a2 (ready for a, like l1) meets, one off target; the idle learners' pool holds a
+    # zone of the quiet room, and t1 leads no other session (one block). The group moves to
+    # the quiet room's other zone or, with one, trades rooms with the pool; l1 joins it: its
+    # goal met (600), the group on target (2) and l1's pool of one gone (2)
+    ind = independent(max_size=30, target_size=2)
+    idle = [{**learner(f"i{x}", []), "goals": []} for x in range(2)]
+    quiet = {"teacher": [], "room": ["quiet"]}
+    instance = school(
+        ready_for_a("l1", needs=quiet) + ready_for_a("a1", "a2") + idle,
+        [teacher("t1")],
+        rooms=[
+            room("hall", zones=2),
+            room("quiet", capacity=10, zones=quiet_zones, features=["quiet"]),
+        ],
+        modalities=[small_group(), ind],
+    )
+    cp = compile_problem(instance)
+    sg, m = cp.modality_index["small_group"], cp.modality_index["independent"]
+    plan = [Sess(0, sg, 0, 0, 0, 0, (1, 2)), Sess(0, m, -1, -1, -1, 0, (0,))]
+    plan.append(Sess(0, m, -1, -1, -1, 1, (3, 4)))
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == (600 + 2 + 2) * 100
+    rooms = sorted((s.room, sorted(s.learners)) for s in polished.sessions)
+    pool = "quiet" if quiet_zones == 2 else "hall"
+    assert rooms == sorted([(pool, ["i0", "i1"]), ("quiet", ["a1", "a2", "l1"])])
+    assert check(instance, polished).ok
+
+
 def _course_of_six(
     blocks: tuple[str, ...], meets: tuple[int, ...], short: int = 0, **kwargs: object
 ) -> tuple[Instance, list[Sess]]:

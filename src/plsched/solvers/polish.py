@@ -104,6 +104,7 @@ class PolishStats:
     handed_over: int = 0
     learner_swaps: int = 0
     shifts: int = 0
+    rooms_traded: int = 0
     retargets: int = 0
     opened: int = 0
     recounted: int = 0
@@ -817,6 +818,8 @@ def polish(
             elif src.teacher >= 0:
                 g = _swap_learners(st, stats, l, i)
                 gained += g if g else _shift_block(st, stats, l, i)
+            elif st.need_features[l] and st.short_any(l):
+                gained += _join_in_its_room(st, stats, l, i)
         for step in (
             _retargets,
             _regroup,
@@ -2809,6 +2812,81 @@ def _swap_learners(st: _State, stats: PolishStats, l: int, i: int) -> int:
                 stats.learner_swaps += 1
                 return -d
     return 0
+
+
+def _join_in_its_room(st: _State, stats: PolishStats, l: int, i: int) -> int:
+    """Learner l, working alone (session i) with a teacher-led goal short and a need of room
+    features (a quiet room), joins a session of that goal's kind in the block that it could
+    join but for the room: the session trades rooms with one that meets in a room with those
+    features (a pool, or a group whose members need nothing of it), or moves to a free zone
+    of one, when l's move pays (rooms enter no term). A random 1,190-learner school with a
+    week of 16 blocks left three learners needing a quiet room 30-45 minutes short of a
+    150-minute goal (1,200), beside sessions on skills they may attend, in other rooms."""
+    want = st.need_features[l]
+    for j in _candidates(st, l, i):
+        s = st.sessions[j]
+        if s.teacher < 0 or not want & ~st.room_features[s.room]:
+            continue  # working alone, or a room l may already join
+        if st.short_of((l, s.subject, s.modality)) == 0 or len(s.members) + 1 > min(
+            st.mod_max[s.modality], st.max_group[l]
+        ):
+            continue
+        if any(st.max_group[x] <= len(s.members) for x in s.members):
+            continue
+        partners = st.prep.avoid.get(l)
+        if (partners and partners & s.members) or st.need_tags[l] & ~st.teacher_tags[s.teacher]:
+            continue
+        if s.skill >= 0 and st.same_skill[s.modality] and (l, s.skill) not in st.allowed_pairs:
+            continue
+        room = s.room
+        trade = _room_for(st, s, _needs(st, s) | want, len(s.members) + 1)
+        if trade is None:
+            continue
+        r2, q = trade
+        _relocate(st, j, r2)
+        if q >= 0:
+            _relocate(st, q, room)
+        done = _Compound(st)
+        total = done.move(l, i, j)
+        if total < 0:
+            stats.rooms_traded += 1
+            return -total
+        done.undo()
+        if q >= 0:
+            _relocate(st, q, r2)
+        _relocate(st, j, room)
+    return 0
+
+
+def _room_for(st: _State, s: _Session, need: int, seats: int) -> tuple[int, int] | None:
+    """A room at session s's block with the features ``need`` and ``seats`` seats for s: one
+    with a free zone (room, -1), or one whose session q (a pool in one zone, or a teacher-led
+    session whose needs s's room meets) trades rooms with s (room, q); None when there is
+    none."""
+    cp = st.cp
+    b, here = s.block, s.room
+    fits = cp.room_available[:, b] & ((cp.room_features & need) == need)
+    for r in map(int, np.flatnonzero(fits)):
+        if r == here:
+            continue
+        load = st.room_load[(r, b)]
+        if st.zones_used[(r, b)] < cp.room_zones[r] and load + seats <= cp.room_capacity[r]:
+            return r, -1
+    have, load_here = int(cp.room_features[here]), st.room_load[(here, b)]
+    for q in st.by_block[b]:
+        o = st.sessions[q]
+        r = o.room
+        if r == here or not fits[r] or (o.teacher < 0 and o.count != 1):
+            continue
+        if _needs(st, o) & ~have:
+            continue
+        n = len(o.members)
+        if st.room_load[(r, b)] - n + seats > cp.room_capacity[r]:
+            continue
+        if load_here - len(s.members) + n > cp.room_capacity[here]:
+            continue
+        return r, q
+    return None
 
 
 def _shift_block(st: _State, stats: PolishStats, l: int, i: int) -> int:
