@@ -792,6 +792,31 @@ def test_a_group_moves_to_a_quiet_room_for_a_learner_who_needs_one(quiet_zones: 
     assert check(instance, polished).ok
 
 
+def test_two_groups_trade_teachers_for_a_learner_who_needs_a_tagged_one() -> None:
+    # l1 (60 minutes short, needs a teacher tagged ell) works alone beside t1's group of a1-a2
+    # (ready for a, like l1) and t2's of b1-b2; t2 carries the tag and both teachers may lead
+    # either group (one block). The groups trade teachers and l1 joins t2's new group: its
+    # goal met (600), the group on target (2) and l1's pool of one gone (2); each group keeps
+    # one teacher for the week
+    ind = independent(max_size=30, target_size=2)
+    ell = {"teacher": ["ell"], "room": []}
+    instance = school(
+        ready_for_a("l1", needs=ell) + ready_for_a("a1", "a2") + ready_for_b("b1", "b2"),
+        [teacher("t1"), teacher("t2", tags=["ell"])],
+        rooms=[room("hall", zones=3)],
+        modalities=[small_group(), ind],
+    )
+    cp = compile_problem(instance)
+    sg, m = cp.modality_index["small_group"], cp.modality_index["independent"]
+    plan = [Sess(0, sg, 0, 0, 0, 0, (1, 2)), Sess(0, sg, 0, 1, 1, 0, (3, 4))]
+    plan.append(Sess(0, m, -1, -1, -1, 0, (0,)))
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == (600 + 2 + 2) * 100
+    led = sorted((s.teacher, s.skill, sorted(s.learners)) for s in polished.sessions)
+    assert led == [("t1", "b", ["b1", "b2"]), ("t2", "a", ["a1", "a2", "l1"])]
+    assert check(instance, polished).ok
+
+
 def _course_of_six(
     blocks: tuple[str, ...], meets: tuple[int, ...], short: int = 0, **kwargs: object
 ) -> tuple[Instance, list[Sess]]:

@@ -39,7 +39,7 @@ import itertools
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,6 +105,7 @@ class PolishStats:
     learner_swaps: int = 0
     shifts: int = 0
     rooms_traded: int = 0
+    teachers_traded: int = 0
     retargets: int = 0
     opened: int = 0
     recounted: int = 0
@@ -818,8 +819,8 @@ def polish(
             elif src.teacher >= 0:
                 g = _swap_learners(st, stats, l, i)
                 gained += g if g else _shift_block(st, stats, l, i)
-            elif st.need_features[l] and st.short_any(l):
-                gained += _join_in_its_room(st, stats, l, i)
+            elif (st.need_features[l] or st.need_tags[l]) and st.short_any(l):
+                gained += _join_with_help(st, stats, l, i)
         for step in (
             _retargets,
             _regroup,
@@ -2814,48 +2815,102 @@ def _swap_learners(st: _State, stats: PolishStats, l: int, i: int) -> int:
     return 0
 
 
-def _join_in_its_room(st: _State, stats: PolishStats, l: int, i: int) -> int:
-    """Learner l, working alone (session i) with a teacher-led goal short and a need of room
-    features (a quiet room), joins a session of that goal's kind in the block that it could
-    join but for the room: the session trades rooms with one that meets in a room with those
-    features (a pool, or a group whose members need nothing of it), or moves to a free zone
-    of one, when l's move pays (rooms enter no term). A random 1,190-learner school with a
-    week of 16 blocks left three learners needing a quiet room 30-45 minutes short of a
-    150-minute goal (1,200), beside sessions on skills they may attend, in other rooms."""
-    want = st.need_features[l]
+def _join_with_help(st: _State, stats: PolishStats, l: int, i: int) -> int:
+    """Learner l, working alone (session i) with a teacher-led goal short and a need (a quiet
+    room, a teacher tagged ``ell``), joins a session of that goal's kind in the block that it
+    could join but for its room or its teacher: the session moves to a free zone of a room
+    with the features or trades rooms with a pool or a group whose needs its room meets
+    (rooms enter no term), and it trades teachers with a session of the block led by one who
+    carries the tags or passes to such a teacher who is free, when the whole pays. Random
+    1,100-1,200-learner schools left learners needing a quiet room 30-45 minutes short of a
+    150- or 210-minute goal beside sessions on skills they may attend, in other rooms, and
+    learners needing an ``ell`` teacher 90 minutes short beside sessions whose teachers a
+    colleague of the block with the tag could trade with."""
+    want, tags = st.need_features[l], st.need_tags[l]
     for j in _candidates(st, l, i):
         s = st.sessions[j]
-        if s.teacher < 0 or not want & ~st.room_features[s.room]:
-            continue  # working alone, or a room l may already join
-        if st.short_of((l, s.subject, s.modality)) == 0 or len(s.members) + 1 > min(
-            st.mod_max[s.modality], st.max_group[l]
+        if s.teacher < 0:
+            continue
+        room_short = bool(want & ~st.room_features[s.room])
+        tags_short = bool(tags & ~st.teacher_tags[s.teacher])
+        if not (room_short or tags_short) or st.short_of((l, s.subject, s.modality)) == 0:
+            continue
+        if not room_short and not st.room_has_seat(s, st.sessions[i]):
+            continue
+        if len(s.members) + 1 > min(st.mod_max[s.modality], st.max_group[l]) or any(
+            st.max_group[x] <= len(s.members) for x in s.members
         ):
             continue
-        if any(st.max_group[x] <= len(s.members) for x in s.members):
-            continue
         partners = st.prep.avoid.get(l)
-        if (partners and partners & s.members) or st.need_tags[l] & ~st.teacher_tags[s.teacher]:
+        if partners and partners & s.members:
             continue
         if s.skill >= 0 and st.same_skill[s.modality] and (l, s.skill) not in st.allowed_pairs:
             continue
-        room = s.room
-        trade = _room_for(st, s, _needs(st, s) | want, len(s.members) + 1)
-        if trade is None:
+        change = _help(st, j, want if room_short else 0, tags if tags_short else 0)
+        if change is None:
             continue
-        r2, q = trade
-        _relocate(st, j, r2)
-        if q >= 0:
-            _relocate(st, q, room)
+        total, undo = change
         done = _Compound(st)
-        total = done.move(l, i, j)
+        total += done.move(l, i, j)
         if total < 0:
-            stats.rooms_traded += 1
+            stats.rooms_traded += room_short
+            stats.teachers_traded += tags_short
             return -total
         done.undo()
-        if q >= 0:
-            _relocate(st, q, r2)
-        _relocate(st, j, room)
+        undo()
     return 0
+
+
+def _help(st: _State, j: int, want: int, tags: int) -> tuple[int, Callable[[], None]] | None:
+    """Session j moved to a room with the features ``want`` (:func:`_room_for`) and led by a
+    teacher carrying ``tags`` (the cheapest trade of teachers with a session of its block, or
+    hand-over to a free teacher), for a learner to join (:func:`_join_with_help`; 0: nothing
+    to change): the change of the objective and how to undo it, or None (nothing changed)
+    when it cannot be."""
+    s = st.sessions[j]
+    undo: list[Callable[[], None]] = []
+
+    def back() -> None:
+        for step in reversed(undo):
+            step()
+
+    if want:
+        trade = _room_for(st, s, _needs(st, s) | want, len(s.members) + 1)
+        if trade is None:
+            return None
+        r2, q = trade
+        room = s.room
+        _relocate(st, j, r2)
+        undo.append(lambda: _relocate(st, j, room))
+        if q >= 0:
+            _relocate(st, q, room)
+            undo.append(lambda: _relocate(st, q, r2))
+    if not tags:
+        return 0, back
+    best: tuple[int, bool, int] | None = None  # (change, a trade, the other session or teacher)
+    for q in st.by_block[s.block]:
+        o = st.sessions[q]
+        if q == j or o.teacher < 0 or tags & ~st.teacher_tags[o.teacher]:
+            continue
+        d = st.swap_teachers_delta(j, q)
+        if d is not None and (best is None or d < best[0]):
+            best = (d, True, q)
+    for u in map(int, np.flatnonzero((st.cp.teacher_tags & tags) == tags)):
+        d = st.hand_over_delta(j, u)
+        if d is not None and (best is None or d < best[0]):
+            best = (d, False, u)
+    if best is None:
+        back()
+        return None
+    change, traded, other = best
+    if traded:
+        st.apply_swap(j, other)
+        undo.append(lambda: st.apply_swap(j, other))
+    else:
+        teacher = s.teacher
+        st.apply_hand_over(j, other)
+        undo.append(lambda: st.apply_hand_over(j, teacher))
+    return change, back
 
 
 def _room_for(st: _State, s: _Session, need: int, seats: int) -> tuple[int, int] | None:
