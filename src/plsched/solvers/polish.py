@@ -848,7 +848,7 @@ def polish(
     stats.seconds = time.monotonic() - t0
     log.info(
         "polish: %d passes, %d moves, %d learner swaps, %d block shifts, %d teacher swaps, "
-        "%d sessions handed over, "
+        "%d sessions handed over, %d rooms and %d teachers traded for a learner's needs, "
         "%d skill changes, %d new sessions, %d pool recounts, %d pools from groups, "
         "%d room spreads, %d regroupings, %d new groups, %d courses split, %d groups moved, "
         "%d closed, %d moved from crowded blocks, %d skills re-seated, gain %d, "
@@ -859,6 +859,8 @@ def polish(
         stats.shifts,
         stats.swaps,
         stats.handed_over,
+        stats.rooms_traded,
+        stats.teachers_traded,
         stats.retargets,
         stats.opened,
         stats.recounted,
