@@ -817,6 +817,33 @@ def test_two_groups_trade_teachers_for_a_learner_who_needs_a_tagged_one() -> Non
     assert check(instance, polished).ok
 
 
+def test_a_member_of_a_full_group_gives_its_seat_to_a_learner_short_of_minutes() -> None:
+    # l1 (60 minutes short, ready for a) works alone; t1's group of a1-a4 on a is full (four,
+    # one over target) and t2's of a5-a7 on a, on target, holds a5, whom l1 avoids (one
+    # block, both teachers busy). A member of t1's group moving to t2's pays nothing alone;
+    # with l1 taking its seat, l1's goal is met (600): l1's pool of one is gone (2) and t2's
+    # group is one over target (2), at four like t1's
+    ind = independent(max_size=30, target_size=2)
+    l1 = {**ready_for_a("l1")[0], "avoid": ["a5"]}
+    names = [f"a{x}" for x in range(1, 8)]
+    instance = school(
+        [l1, *ready_for_a(*names)],
+        [teacher("t1"), teacher("t2")],
+        rooms=[room("hall", zones=3)],
+        modalities=[small_group(), ind],
+    )
+    cp = compile_problem(instance)
+    sg, m = cp.modality_index["small_group"], cp.modality_index["independent"]
+    plan = [Sess(0, sg, 0, 0, 0, 0, (1, 2, 3, 4)), Sess(0, sg, 0, 0, 1, 0, (5, 6, 7))]
+    plan.append(Sess(0, m, -1, -1, -1, 0, (0,)))
+    before, after, gain, polished = _polished(instance, plan)
+    assert before - after == gain == 600 * 100
+    led = {s.teacher: sorted(s.learners) for s in polished.sessions}
+    assert "l1" in led["t1"] and len(led["t1"]) == 4
+    assert {"a5", "a6", "a7"} < set(led["t2"]) and len(led["t2"]) == 4
+    assert check(instance, polished).ok
+
+
 def _course_of_six(
     blocks: tuple[str, ...], meets: tuple[int, ...], short: int = 0, **kwargs: object
 ) -> tuple[Instance, list[Sess]]:

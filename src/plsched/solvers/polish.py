@@ -106,6 +106,7 @@ class PolishStats:
     shifts: int = 0
     rooms_traded: int = 0
     teachers_traded: int = 0
+    seats_taken: int = 0
     retargets: int = 0
     opened: int = 0
     recounted: int = 0
@@ -819,8 +820,10 @@ def polish(
             elif src.teacher >= 0:
                 g = _swap_learners(st, stats, l, i)
                 gained += g if g else _shift_block(st, stats, l, i)
-            elif (st.need_features[l] or st.need_tags[l]) and st.short_any(l):
-                gained += _join_with_help(st, stats, l, i)
+            elif st.short_any(l):
+                needy = st.need_features[l] or st.need_tags[l]
+                g = _join_with_help(st, stats, l, i) if needy else 0
+                gained += g if g else _take_a_seat(st, stats, l, i)
         for step in (
             _retargets,
             _regroup,
@@ -849,6 +852,7 @@ def polish(
     log.info(
         "polish: %d passes, %d moves, %d learner swaps, %d block shifts, %d teacher swaps, "
         "%d sessions handed over, %d rooms and %d teachers traded for a learner's needs, "
+        "%d seats given up to learners short, "
         "%d skill changes, %d new sessions, %d pool recounts, %d pools from groups, "
         "%d room spreads, %d regroupings, %d new groups, %d courses split, %d groups moved, "
         "%d closed, %d moved from crowded blocks, %d skills re-seated, gain %d, "
@@ -861,6 +865,7 @@ def polish(
         stats.handed_over,
         stats.rooms_traded,
         stats.teachers_traded,
+        stats.seats_taken,
         stats.retargets,
         stats.opened,
         stats.recounted,
@@ -2860,6 +2865,35 @@ def _join_with_help(st: _State, stats: PolishStats, l: int, i: int) -> int:
             return -total
         done.undo()
         undo()
+    return 0
+
+
+def _take_a_seat(st: _State, stats: PolishStats, l: int, i: int) -> int:
+    """Learner l, working alone (session i) with a teacher-led goal short, takes the seat of a
+    member of a full session of that goal's kind in the block, who moves to another session
+    of the block it may join, when the two moves together lower the objective. A random
+    1,100-learner school left a learner who needs a teacher tagged ``sped`` 30 minutes short
+    (300) beside four full sessions of such teachers in blocks where it was free; a member of
+    one could sit with another group of its skill there."""
+    for j in _candidates(st, l, i):
+        s = st.sessions[j]
+        if s.teacher < 0 or len(s.members) < st.mod_max[s.modality]:
+            continue  # working alone, or a seat free: the learner's own moves
+        if st.short_of((l, s.subject, s.modality)) == 0:
+            continue
+        for x in sorted(s.members):
+            if not st.can_take_place(l, s, instead=x):
+                continue
+            for j2 in _candidates(st, x, j):
+                if not st.can_join(x, st.sessions[j2], s):
+                    continue
+                done = _Compound(st)
+                total = done.move(x, j, j2)
+                total += done.move(l, i, j)
+                if total < 0:
+                    stats.seats_taken += 1
+                    return -total
+                done.undo()
     return 0
 
 
