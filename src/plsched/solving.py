@@ -287,7 +287,7 @@ def solve(
     timings: dict[str, float] = {}
 
     joint: list[Future[int | None]] = []  # the joint bound, once started (see below)
-    early: list[int] = []  # the joint bounds found so far (its first LP's, then the second's)
+    early: list[int] = []  # the joint bound once found (also when HiGHS overran, see below)
 
     def report(objective: float | None, bound: float | None, phase: str) -> None:
         if bound is not None and early:
@@ -305,8 +305,8 @@ def solve(
     if mode == "auto":
         mode = "exact" if cp.n_learners * cp.n_blocks <= EXACT_LIMIT else "lns"
     # the joint relaxation, a stronger bound that takes seconds (27-45 s on the large preset,
-    # 11 s on xl, by the machine; with blocks of several lengths, its weaker LP with one
-    # length class comes first, in 2-8 s, and is stated when the other does not finish), runs
+    # 11 s on xl, by the machine; with blocks of several lengths, when it does not finish
+    # ONE_CLASS_RESERVE before the deadline, its weaker LP with one length class, 2-8 s), runs
     # beside the construction and the search (HiGHS releases the GIL); with workers=1, after
     # the construction and before the search, so that the same input gives the same bound.
     # On whole schools the session and LP bounds (6.5 s on large,
@@ -316,7 +316,7 @@ def solve(
     # ends its restarts (a machine too slow for the joint bound), the search leaves them its
     # last bound_time, and they may take late_time (LATE_BOUNDS_FROM). With shorter limits, in
     # which the joint bound of a whole school seldom finishes (large at 30 s stated the
-    # per-learner 546; now its first LP's 1,671), they go first on that thread, with
+    # per-learner 546; now the one-class LP's 1,671), they go first on that thread, with
     # SHORT_BOUNDS_SHARE of the limit, and the joint bound takes the rest
     reach = goal_reach_masks(cp, prep)
     bound_time = min(20.0, max(1.0, 0.15 * opts.time_limit))
@@ -663,7 +663,7 @@ def solve(
         settled = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
     try:
         stronger = joint[0].result(timeout=max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
-    except TimeoutError:  # HiGHS overran its time limit: its first LP's bound, if found, stands
+    except TimeoutError:  # HiGHS overran its time limit: a bound found before, if any, stands
         log.info("the joint bound did not finish within the time limit")
         stronger = max(early, default=None)
     except Exception:  # a bound that failed leaves the plan and the other bounds

@@ -191,27 +191,27 @@ def _one_class_only(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return built
 
 
-def test_with_blocks_of_two_lengths_the_joint_bound_first_puts_them_in_one_class(
+def test_with_blocks_of_two_lengths_the_lp_with_one_class_stands_in_for_the_other(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # the small preset's week has blocks of 45 and 60 minutes: the LP with one class is a
-    # bound too (a sitting delivers the longest block's minutes), weaker than the LP with the
-    # lengths apart and found first; either is below every plan
+    # the small preset's week has blocks of 45 and 60 minutes: when the LP with the lengths
+    # apart does not finish, the LP with one class follows; it is a bound too (a sitting
+    # delivers the longest block's minutes), weaker, and below every plan
     instance = parse_instance(generate("small", 1))
     assert len({b.minutes for b in instance.blocks}) == 2
     cp = compile_problem(instance)
     prep = prepare(cp)
     weights = scaled_weights(instance.policy)
     heard: list[int] = []
-    both = joint_bound(
+    apart = joint_bound(
         cp, prep, weights, goal_reach(cp, prep), time_limit=20.0, on_bound=heard.append
     )
-    assert both is not None and len(heard) == 2 and heard[0] < heard[1] == both
-    plan = solve(instance, time_limit=3, seed=0, workers=1).plan
-    assert both <= score(instance, plan).scaled
-    # the second LP finds nothing: the first one's bound stands, where there was none
+    assert apart is not None and heard == [apart]
     built = _one_class_only(monkeypatch)
-    assert _joint(instance) == heard[0] and built == [1, 2]
+    one = _joint(instance)
+    assert built == [2, 1] and one is not None and _old(instance) < one < apart
+    plan = solve(instance, time_limit=3, seed=0, workers=1).plan
+    assert apart <= score(instance, plan).scaled
 
 
 def test_with_blocks_of_one_length_the_joint_bound_solves_one_lp(
@@ -223,19 +223,18 @@ def test_with_blocks_of_one_length_the_joint_bound_solves_one_lp(
     assert _joint(instance) is None and built == [2]
 
 
-def test_the_solve_states_the_first_lps_bound_when_the_second_does_not_finish(
+def test_the_solve_states_the_one_class_bound_when_the_other_lp_does_not_finish(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     instance = parse_instance(generate("small", 1))
-    full = _joint(instance)
     built = _one_class_only(monkeypatch)
-    first = _joint(instance)
-    assert first is not None and full is not None and _old(instance) < first < full
+    one = _joint(instance)
+    assert one is not None and one > _old(instance)
     seen: list[Progress] = []
     result = solve(instance, time_limit=5, seed=0, workers=2, callbacks=[seen.append])
-    assert built[-2:] == [1, 2] and result.bound is not None
-    assert round(result.bound * 100) == first and result.stats["bound"] == "joint relaxation"
-    assert seen[-1].bound is not None and round(seen[-1].bound * 100) == first
+    assert built[-2:] == [2, 1] and result.bound is not None
+    assert round(result.bound * 100) == one and result.stats["bound"] == "joint relaxation"
+    assert seen[-1].bound is not None and round(seen[-1].bound * 100) == one
 
 
 def test_the_joint_bound_counts_every_teacher_led_goal() -> None:
