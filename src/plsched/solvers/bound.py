@@ -60,10 +60,12 @@ __all__ = ["GoalReach", "LowerBound", "goal_reach", "joint_bound", "lower_bound"
 log = logging.getLogger(__name__)
 
 #: Seconds of the joint bound's time limit (a quarter at most) kept for its LP with one block
-#: length class, when the LP with the lengths apart does not finish (see joint_bound): 3-6 s
-#: on 1,000-1,200 learners beside the search; the other LP finished on the large preset at
-#: 46 s of 60.
-ONE_CLASS_RESERVE = 8.0
+#: length class, when the LP with the lengths apart does not finish (see joint_bound). None:
+#: with 8 s kept, the large preset's LP with the lengths apart missed its shorter limit in one
+#: 60-s solve of two (bound 1,671 for 1,965), and with the one-class LP solved first, or 8 s
+#: kept, the campus preset planned at 4,568-4,658 in most 60-s runs, against 4,322-4,355 with
+#: neither. So the one-class LP runs only when the other stops with time left.
+ONE_CLASS_RESERVE = 0.0
 
 
 @dataclass(frozen=True)
@@ -302,15 +304,14 @@ def joint_bound(
     :func:`lower_bound` (seconds on whole schools), so :func:`plsched.solve` runs it beside
     the search. ``reaches``: :func:`goal_reach` of every goal, in goal order.
 
-    Where the week has blocks of several lengths and HiGHS does not solve that LP within the
-    time limit less ``ONE_CLASS_RESERVE`` seconds, the LP with every length in one class
-    follows in the time left: weaker (a sitting delivers the longest block's minutes), but its
-    HiGHS takes seconds where the other may take the whole limit. With blocks of 45 and 60
-    minutes, alone on this machine: 2.3 s for 1,671 against 54 s for 1,965 on the large preset;
-    7.0 s for 2,669 against 49 s for 2,855 on a random 1,196-learner school, whose solve at 60 s
-    stated the session bound, 1,156, as the LP did not finish beside the search. (Solved first,
-    it took CPU from the start of the search: the campus preset at 60 s planned at 4,568-4,658
-    in five runs of six, against 4,322-4,355 without it.) ``on_bound`` hears the bound found."""
+    Where the week has blocks of several lengths and HiGHS stops on that LP with time left
+    (``ONE_CLASS_RESERVE`` kept for it, none by default), the LP with every length in one class
+    follows: weaker (a sitting delivers the longest block's minutes), but its HiGHS takes
+    seconds where the other may take the whole limit. With blocks of 45 and 60 minutes, alone
+    on this machine: 2.3 s for 1,671 against 54 s for 1,965 on the large preset; 7.0 s for
+    2,669 against 49 s for 2,855 on a random 1,196-learner school, whose solve at 60 s states
+    the session bound, 1,156, as the LP does not finish beside the search. ``on_bound`` hears
+    the bound found."""
     t0 = time.monotonic()
     deadline = t0 + time_limit
     several = np.unique(cp.block_minutes).size > 1
