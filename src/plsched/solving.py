@@ -308,8 +308,8 @@ def solve(
     # 11 s on xl, by the machine), runs beside the construction and the search (HiGHS
     # releases the GIL); with workers=1, after the construction and before the search, so
     # that the same input gives the same bound. On whole schools the session and LP bounds
-    # (6.5 s on large, 9 s on xl, where the joint bound exceeds them) follow it on its thread when time remains,
-    # and the search starts from the per-learner bound (_settled takes them once they are
+    # (6.5 s on large, 9 s on xl, where the joint bound exceeds them) follow it on its thread
+    # when time remains, and the search starts from the per-learner bound (_settled takes them once they are
     # done); they took 6.5-9 s of the search's own thread. When neither is done as the search
     # ends its restarts (a machine too slow for the joint bound), the search leaves them its
     # last bound_time, and they may take late_time (LATE_BOUNDS_FROM). With shorter limits, in
