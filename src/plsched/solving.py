@@ -304,18 +304,18 @@ def solve(
     mode = opts.strategy
     if mode == "auto":
         mode = "exact" if cp.n_learners * cp.n_blocks <= EXACT_LIMIT else "lns"
-    # the joint relaxation, a stronger bound that takes seconds (27-45 s on the large preset,
-    # 11 s on xl, by the machine), runs beside the construction and the search (HiGHS
-    # releases the GIL); with workers=1, after the construction and before the search, so
-    # that the same input gives the same bound. On whole schools the session and LP bounds
-    # (6.5 s on large, 9 s on xl, where the joint bound exceeds them) follow it on its thread
-    # when time remains, and the search starts from the per-learner bound (_settled takes them once they are
-    # done); they took 6.5-9 s of the search's own thread. When neither is done as the search
-    # ends its restarts (a machine too slow for the joint bound), the search leaves them its
-    # last bound_time, and they may take late_time (LATE_BOUNDS_FROM). With shorter limits, in
-    # which the joint bound of a whole school seldom finishes (large at 30 s stated the
-    # per-learner 546), they go first on that thread, with
-    # SHORT_BOUNDS_SHARE of the limit, and the joint bound takes the rest
+    # the joint relaxation, a stronger bound that takes seconds (27-45 s on the large preset, 11
+    # s on xl, by the machine), runs beside the construction and the search (HiGHS releases the
+    # GIL); with workers=1, after the construction and before the search, so that the same input
+    # gives the same bound. On whole schools the session and LP bounds (6.5 s on large, 9 s on
+    # xl, where the joint bound exceeds them) follow it on its thread when time remains, and the
+    # search starts from the per-learner bound (_settled takes them once they are done); they
+    # took 6.5-9 s of the search's own thread. When neither is done as the search ends its
+    # restarts (a machine too slow for the joint bound), the search leaves them its last
+    # bound_time, and they may take late_time (LATE_BOUNDS_FROM). With shorter limits, in which
+    # the joint bound of a whole school seldom finishes (large at 30 s stated the per-learner
+    # 546), they go first on that thread, with SHORT_BOUNDS_SHARE of the limit, and the joint
+    # bound takes the rest
     reach = goal_reach_masks(cp, prep)
     bound_time = min(20.0, max(1.0, 0.15 * opts.time_limit))
     # the time limit of the session and LP bounds when they run at the end of the search, which
