@@ -2842,21 +2842,13 @@ def _join_with_help(st: _State, stats: PolishStats, l: int, i: int) -> int:
         tags_short = bool(tags & ~st.teacher_tags[s.teacher])
         if not (room_short or tags_short) or st.short_of((l, s.subject, s.modality)) == 0:
             continue
-        if not room_short and not st.room_has_seat(s, st.sessions[i]):
-            continue
-        if len(s.members) + 1 > min(st.mod_max[s.modality], st.max_group[l]) or any(
-            st.max_group[x] <= len(s.members) for x in s.members
-        ):
-            continue
-        partners = st.prep.avoid.get(l)
-        if partners and partners & s.members:
-            continue
-        if s.skill >= 0 and st.same_skill[s.modality] and (l, s.skill) not in st.allowed_pairs:
-            continue
         change = _help(st, j, want if room_short else 0, tags if tags_short else 0)
         if change is None:
             continue
         total, undo = change
+        if not st.can_join(l, s, st.sessions[i]):  # sizes, seats, pairs, readiness
+            undo()
+            continue
         done = _Compound(st)
         total += done.move(l, i, j)
         if total < 0:
