@@ -155,7 +155,6 @@ def _joint_until(
     weights: dict[str, int],
     reaches: list[GoalReach],
     deadline: float,
-    on_bound: Callable[[int], None],
 ) -> int | None:
     """:func:`joint_bound` with the time left when it starts, less JOIN_MARGIN."""
     return joint_bound(
@@ -164,7 +163,6 @@ def _joint_until(
         weights,
         reaches,
         time_limit=max(0.1, deadline - JOIN_MARGIN - time.monotonic()),
-        on_bound=on_bound,
     )
 
 
@@ -287,11 +285,10 @@ def solve(
     timings: dict[str, float] = {}
 
     joint: list[Future[int | None]] = []  # the joint bound, once started (see below)
-    early: list[int] = []  # the joint bound once found (also when HiGHS overran, see below)
 
     def report(objective: float | None, bound: float | None, phase: str) -> None:
-        if bound is not None and early:
-            bound = max(bound, max(early) / SCALE)
+        if bound is not None and joint and joint[0].done() and joint[0].exception() is None:
+            bound = max(bound, (joint[0].result() or 0) / SCALE)
         for cb in callbacks or ():
             cb(Progress(time.monotonic() - t0, objective, bound, phase))
 
@@ -329,7 +326,7 @@ def solve(
         if bounds_first:
             ahead = max(bound_time, SHORT_BOUNDS_SHARE * opts.time_limit)
             beside = pool.submit(_bounds_left, cp, prep, weights, reach, ahead, deadline)
-        joint.append(pool.submit(_joint_until, cp, prep, weights, reach[0], deadline, early.append))
+        joint.append(pool.submit(_joint_until, cp, prep, weights, reach[0], deadline))
         if mode == "lns" and not bounds_first:
             beside = pool.submit(_bounds_left, cp, prep, weights, reach, bound_time, deadline)
         pool.shutdown(wait=False)
@@ -447,7 +444,6 @@ def solve(
                     weights,
                     reach[0],
                     time_limit=max(10.0, opts.time_limit),
-                    on_bound=early.append,
                 )
             )
         except Exception as exc:  # reported where the thread's would be
@@ -661,9 +657,9 @@ def solve(
         settled = _settled(lb, beside, max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
     try:
         stronger = joint[0].result(timeout=max(0.0, deadline - time.monotonic()) + JOIN_MARGIN)
-    except TimeoutError:  # HiGHS overran its time limit: a bound found before, if any, stands
+    except TimeoutError:  # HiGHS overran its time limit: the bound found so far stands
         log.info("the joint bound did not finish within the time limit")
-        stronger = max(early, default=None)
+        stronger = None
     except Exception:  # a bound that failed leaves the plan and the other bounds
         log.warning("the joint bound failed; the other bounds stand", exc_info=True)
         stronger = None

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -295,7 +295,6 @@ def joint_bound(
     reaches: Sequence[GoalReach],
     *,
     time_limit: float,
-    on_bound: Callable[[int], None] | None = None,
 ) -> int | None:
     """The joint relaxation (:func:`~plsched.solvers.session_bound.joint_lower_bound`: every
     teacher-led goal in one LP, teachers' loads over their fair loads, zones and seats shared
@@ -310,8 +309,7 @@ def joint_bound(
     seconds where the other may take the whole limit. With blocks of 45 and 60 minutes, alone
     on this machine: 2.3 s for 1,671 against 54 s for 1,965 on the large preset; 7.0 s for
     2,669 against 49 s for 2,855 on a random 1,196-learner school, whose solve at 60 s states
-    the session bound, 1,156, as the LP does not finish beside the search. ``on_bound`` hears
-    the bound found."""
+    the session bound, 1,156, as the LP does not finish beside the search."""
     t0 = time.monotonic()
     deadline = t0 + time_limit
     several = np.unique(cp.block_minutes).size > 1
@@ -328,8 +326,6 @@ def joint_bound(
     rest = [r for r, inside in zip(reaches, found.covered, strict=True) if not inside]
     total = found.scaled + _per_learner_bound(cp, rest, weights).scaled
     log.info("joint bound %d: %.2f s", total, time.monotonic() - t0)
-    if on_bound is not None:
-        on_bound(total)
     return total
 
 
